@@ -1,0 +1,285 @@
+package dev.s3proc.cli.aws;
+
+import dev.s3proc.cli.GlobalOptions;
+import dev.s3proc.cli.S3procException;
+import dev.s3proc.cli.local.LocalState;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Builds every AWS client s3proc uses, once, from the global options: region, profile, endpoint
+ * (explicit, {@code --local}, or the SDK's own AWS_ENDPOINT_URL[_SERVICE]) and the one
+ * url-connection HTTP client. No command or service builds a client itself.
+ */
+public final class ClientFactory implements AutoCloseable {
+  /** Credentials for the local emulator, which accepts any: never a real secret. */
+  private static final AwsBasicCredentials EMULATOR_CREDENTIALS = AwsBasicCredentials.create("s3proc-local", "s3proc-local");
+
+  private final GlobalOptions options;
+  private final LocalState localState;
+  private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
+  private final List<SdkClient> built = new ArrayList<>();
+  private SdkHttpClient http;
+  private String defaultRegion;
+  private Region region;
+  private URI endpoint;
+  private boolean endpointResolved;
+  private boolean useLocalStack;
+
+  private S3Client s3;
+  private SqsClient sqs;
+  private SnsClient sns;
+  private LambdaClient lambda;
+  private CloudWatchClient cloudWatch;
+  private DynamoDbClient dynamoDb;
+  private StsClient sts;
+
+  public ClientFactory(GlobalOptions options, LocalState localState) {
+    this.options = options;
+    this.localState = localState;
+  }
+
+  /** Adds an interceptor to every client built after this call (request logging, counting). */
+  public ClientFactory addInterceptor(ExecutionInterceptor interceptor) {
+    interceptors.add(interceptor);
+    return this;
+  }
+
+  /** Points every client built from now on at the running local stack, as --local does. */
+  public synchronized void useLocalStack() {
+    if (!built.isEmpty()) {
+      throw new IllegalStateException("clients were already built for another endpoint");
+    }
+    useLocalStack = true;
+    endpointResolved = false;
+  }
+
+  private boolean local() {
+    return options.local() || useLocalStack;
+  }
+
+  /**
+   * The region to use when --region is not given, e.g. the pipeline file's. A --region that
+   * disagrees with the pipeline is an error, not a silent choice.
+   */
+  public void defaultRegion(String pipelineRegion) {
+    if (options.region() != null && pipelineRegion != null && !options.region().equals(pipelineRegion)) {
+      throw S3procException.usage("--region " + options.region() + " disagrees with the pipeline's region "
+          + pipelineRegion + ": drop --region or fix 'region:' in the pipeline file");
+    }
+    if (region != null && pipelineRegion != null && !region.id().equals(pipelineRegion)) {
+      throw new IllegalStateException("clients already built for " + region);
+    }
+    this.defaultRegion = pipelineRegion;
+  }
+
+  public synchronized Region region() {
+    if (region == null) {
+      if (options.region() != null) {
+        region = Region.of(options.region());
+      } else if (defaultRegion != null) {
+        region = Region.of(defaultRegion);
+      } else if (local() || isLocalStackEndpoint()) {
+        region = Region.US_EAST_1;
+      } else {
+        try {
+          region = DefaultAwsRegionProviderChain.builder().profileName(options.profile()).build().getRegion();
+        } catch (RuntimeException e) {
+          throw S3procException.usage("no AWS region set: pass --region, set AWS_REGION, or set a region in your profile");
+        }
+      }
+    }
+    return region;
+  }
+
+  /** The partition of the region, for building ARNs. */
+  public String partition() {
+    String id = region().id();
+    return id.startsWith("cn-") ? "aws-cn" : id.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  }
+
+  /** The endpoint every client is pointed at, when one is forced (--endpoint-url or --local). */
+  public synchronized Optional<URI> endpointOverride() {
+    if (!endpointResolved) {
+      if (local()) {
+        endpoint = localState.read()
+            .map(s -> URI.create(s.endpoint()))
+            .orElseThrow(() -> S3procException.runtime("no local stack is running: start one with `s3proc local up`"));
+      } else {
+        endpoint = options.endpointUrl();
+      }
+      endpointResolved = true;
+    }
+    return Optional.ofNullable(endpoint);
+  }
+
+  /**
+   * The endpoint a service's client talks to: the override, else the SDK's own
+   * AWS_ENDPOINT_URL_&lt;SERVICE&gt; / AWS_ENDPOINT_URL (or their aws.endpointUrl* system properties).
+   */
+  public Optional<URI> effectiveEndpoint(String serviceEnvName, String servicePropertyName) {
+    Optional<URI> override = endpointOverride();
+    if (override.isPresent()) {
+      return override;
+    }
+    for (String value : new String[] {
+        System.getProperty("aws.endpointUrl" + servicePropertyName),
+        System.getenv("AWS_ENDPOINT_URL_" + serviceEnvName),
+        System.getProperty("aws.endpointUrl"),
+        System.getenv("AWS_ENDPOINT_URL")}) {
+      if (value != null && !value.isBlank()) {
+        return Optional.of(URI.create(value.trim()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a URI points at this machine (an emulator), never at AWS. */
+  public static boolean isLoopback(URI uri) {
+    if (uri == null || uri.getHost() == null) {
+      return false;
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private boolean isLocalStackEndpoint() {
+    return options.endpointUrl() != null && isLoopback(options.endpointUrl());
+  }
+
+  public synchronized S3Client s3() {
+    if (s3 == null) {
+      boolean pathStyle = effectiveEndpoint("S3", "S3").map(ClientFactory::isLoopback).orElse(false);
+      s3 = track(configure(S3Client.builder(), List.of()).forcePathStyle(pathStyle).build());
+    }
+    return s3;
+  }
+
+  public synchronized SqsClient sqs() {
+    if (sqs == null) {
+      sqs = track(configure(SqsClient.builder(), List.of()).build());
+    }
+    return sqs;
+  }
+
+  public synchronized SnsClient sns() {
+    if (sns == null) {
+      sns = track(configure(SnsClient.builder(), List.of()).build());
+    }
+    return sns;
+  }
+
+  public synchronized LambdaClient lambda() {
+    if (lambda == null) {
+      lambda = track(configure(LambdaClient.builder(), List.of()).build());
+    }
+    return lambda;
+  }
+
+  public synchronized DynamoDbClient dynamoDb() {
+    if (dynamoDb == null) {
+      dynamoDb = track(configure(DynamoDbClient.builder(), List.of()).build());
+    }
+    return dynamoDb;
+  }
+
+  public synchronized StsClient sts() {
+    if (sts == null) {
+      sts = track(configure(StsClient.builder(), List.of()).build());
+    }
+    return sts;
+  }
+
+  /**
+   * CloudWatch. Against an emulator on this machine the SDK's CBOR protocol is translated to the
+   * JSON protocol moto speaks; against AWS the stock client is used unchanged.
+   */
+  public synchronized CloudWatchClient cloudWatch() {
+    if (cloudWatch == null) {
+      boolean emulator = effectiveEndpoint("CLOUDWATCH", "CloudWatch").map(ClientFactory::isLoopback).orElse(false);
+      List<ExecutionInterceptor> extra = emulator ? List.of(new CborToJsonProtocolAdapter()) : List.of();
+      cloudWatch = track(configure(CloudWatchClient.builder(), extra).build());
+    }
+    return cloudWatch;
+  }
+
+  private <B extends AwsClientBuilder<B, ?>> B configure(B builder, List<ExecutionInterceptor> first) {
+    builder.region(region()).credentialsProvider(credentials());
+    endpointOverride().ifPresent(builder::endpointOverride);
+    ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
+    first.forEach(override::addExecutionInterceptor);
+    interceptors.forEach(override::addExecutionInterceptor);
+    builder.overrideConfiguration(override.build());
+    if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+      sync.httpClient(http());
+    }
+    return builder;
+  }
+
+  private AwsCredentialsProvider credentials() {
+    if (local()) {
+      return StaticCredentialsProvider.create(EMULATOR_CREDENTIALS);
+    }
+    if (options.profile() != null) {
+      return ProfileCredentialsProvider.create(options.profile());
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  private SdkHttpClient http() {
+    if (http == null) {
+      http = UrlConnectionHttpClient.builder()
+          .connectionTimeout(java.time.Duration.ofSeconds(5))
+          .socketTimeout(java.time.Duration.ofSeconds(60))
+          .build();
+    }
+    return http;
+  }
+
+  private <C extends SdkClient> C track(C client) {
+    built.add(client);
+    return client;
+  }
+
+  @Override
+  public synchronized void close() {
+    built.forEach(SdkClient::close);
+    built.clear();
+    if (http != null) {
+      http.close();
+      http = null;
+    }
+  }
+}

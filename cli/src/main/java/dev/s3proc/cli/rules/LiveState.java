@@ -1,0 +1,42 @@
+package dev.s3proc.cli.rules;
+
+import dev.s3proc.core.config.PipelineConfig.TargetType;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+
+/** What the account holds of the resources a pipeline touches, read in one pass before planning. */
+public record LiveState(
+    String account,
+    String partition,
+    String region,
+    Map<String, Bucket> buckets,
+    Map<String, Queue> queues,
+    Map<String, Topic> topics,
+    Map<String, Function> functions,
+    Table table,
+    Map<String, Alarm> alarms,
+    String alarmsUnavailable) {
+
+  /** A bucket's notification configuration, raw (to put back what s3proc does not own) and normalized. */
+  public record Bucket(String name, boolean exists, NotificationConfiguration raw, List<Notification> notifications, boolean eventBridge) {}
+
+  /** One notification configuration, normalized for comparison: events sorted, filter names lowercase. */
+  public record Notification(String id, TargetType type, String targetArn, List<String> events, String prefix, String suffix) {}
+
+  /** A queue by name; {@code url} is null when it does not exist. */
+  public record Queue(String name, String url, Map<String, String> attributes) {
+    public boolean exists() {
+      return url != null;
+    }
+  }
+
+  public record Topic(String arn, boolean exists, String policy) {}
+
+  public record Function(String arn, boolean exists, String policy) {}
+
+  public record Table(String name, boolean exists, String keySchema, boolean hasTimeIndex, boolean ttlEnabled, String ttlAttribute) {}
+
+  public record Alarm(String name, String namespace, String metric, Map<String, String> dimensions, String statistic,
+      int period, int evaluationPeriods, double threshold, String comparison, String treatMissingData, String state) {}
+}

@@ -1,0 +1,242 @@
+package dev.s3proc.cli.rules;
+
+import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.core.audit.AuditSchema;
+import dev.s3proc.core.config.Arn;
+import dev.s3proc.core.config.PipelineConfig;
+import dev.s3proc.core.config.PipelineConfig.TargetType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/** Reads the live state of everything a pipeline touches. Reads only; changes nothing. */
+public final class LiveStateReader {
+  private final ClientFactory clients;
+
+  public LiveStateReader(ClientFactory clients) {
+    this.clients = clients;
+  }
+
+  public LiveState read(PipelineConfig config) {
+    String account = clients.sts().getCallerIdentity().account();
+    String partition = clients.partition();
+    String region = config.region();
+    Names names = new Names(config, partition, account);
+
+    Map<String, LiveState.Bucket> buckets = new LinkedHashMap<>();
+    for (PipelineConfig.Bucket b : config.buckets()) {
+      buckets.put(b.name(), bucket(b.name()));
+    }
+    Map<String, LiveState.Queue> queues = new LinkedHashMap<>();
+    for (String q : names.managedQueueNames()) {
+      queues.put(q, queue(q));
+    }
+    Map<String, LiveState.Topic> topics = new LinkedHashMap<>();
+    Map<String, LiveState.Function> functions = new LinkedHashMap<>();
+    for (PipelineConfig.Bucket b : config.buckets()) {
+      for (PipelineConfig.Rule r : b.rules()) {
+        String arn = names.targetArn(r.target());
+        if (r.target().type() == TargetType.TOPIC) {
+          topics.computeIfAbsent(arn, this::topic);
+        } else if (r.target().type() == TargetType.LAMBDA) {
+          functions.computeIfAbsent(arn, this::function);
+        }
+      }
+    }
+    LiveState.Table table = table(config.audit().table());
+    Map<String, LiveState.Alarm> alarms = new LinkedHashMap<>();
+    String alarmsUnavailable = null;
+    try {
+      alarms = alarms(Names.alarmPrefix(config.pipeline()));
+    } catch (SdkClientException e) {
+      alarmsUnavailable = "CloudWatch is not reachable (" + e.getMessage() + "): alarms are not planned";
+    }
+    return new LiveState(account, partition, region, buckets, queues, topics, functions, table, alarms, alarmsUnavailable);
+  }
+
+  LiveState.Bucket bucket(String name) {
+    NotificationConfiguration raw;
+    try {
+      raw = read(clients.s3().getBucketNotificationConfiguration(r -> r.bucket(name)));
+    } catch (NoSuchBucketException e) {
+      return new LiveState.Bucket(name, false, null, List.of(), false);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return new LiveState.Bucket(name, false, null, List.of(), false);
+      }
+      throw e;
+    }
+    return new LiveState.Bucket(name, true, raw, normalize(raw), raw.eventBridgeConfiguration() != null);
+  }
+
+  static NotificationConfiguration read(GetBucketNotificationConfigurationResponse r) {
+    return NotificationConfiguration.builder()
+        .queueConfigurations(r.queueConfigurations())
+        .topicConfigurations(r.topicConfigurations())
+        .lambdaFunctionConfigurations(r.lambdaFunctionConfigurations())
+        .eventBridgeConfiguration(r.eventBridgeConfiguration())
+        .build();
+  }
+
+  static List<LiveState.Notification> normalize(NotificationConfiguration raw) {
+    List<LiveState.Notification> list = new ArrayList<>();
+    raw.queueConfigurations().forEach(q -> list.add(notification(q.id(), TargetType.QUEUE, q.queueArn(), q.eventsAsStrings(), q.filter())));
+    raw.topicConfigurations().forEach(t -> list.add(notification(t.id(), TargetType.TOPIC, t.topicArn(), t.eventsAsStrings(), t.filter())));
+    raw.lambdaFunctionConfigurations().forEach(l -> list.add(notification(l.id(), TargetType.LAMBDA, l.lambdaFunctionArn(), l.eventsAsStrings(), l.filter())));
+    list.sort(Comparator.comparing(n -> String.valueOf(n.id())));
+    return list;
+  }
+
+  private static LiveState.Notification notification(String id, TargetType type, String arn, List<String> events, NotificationConfigurationFilter filter) {
+    String prefix = "";
+    String suffix = "";
+    if (filter != null && filter.key() != null) {
+      for (FilterRule rule : filter.key().filterRules()) {
+        String name = String.valueOf(rule.nameAsString()).toLowerCase(Locale.ROOT);
+        if (name.equals("prefix")) {
+          prefix = rule.value();
+        } else if (name.equals("suffix")) {
+          suffix = rule.value();
+        }
+      }
+    }
+    return new LiveState.Notification(id, type, arn, List.copyOf(new TreeSet<>(events)), prefix, suffix);
+  }
+
+  LiveState.Queue queue(String name) {
+    try {
+      String url = clients.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+      Map<String, String> attributes = new LinkedHashMap<>(
+          clients.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributesAsStrings());
+      return new LiveState.Queue(name, url, attributes);
+    } catch (QueueDoesNotExistException e) {
+      return new LiveState.Queue(name, null, Map.of());
+    }
+  }
+
+  private LiveState.Topic topic(String arn) {
+    try {
+      Map<String, String> attributes = clients.sns().getTopicAttributes(r -> r.topicArn(arn)).attributes();
+      return new LiveState.Topic(arn, true, attributes.get("Policy"));
+    } catch (NotFoundException e) {
+      return new LiveState.Topic(arn, false, null);
+    }
+  }
+
+  private LiveState.Function function(String arn) {
+    try {
+      clients.lambda().getFunction(r -> r.functionName(arn));
+    } catch (ResourceNotFoundException e) {
+      return new LiveState.Function(arn, false, null);
+    }
+    try {
+      return new LiveState.Function(arn, true, clients.lambda().getPolicy(r -> r.functionName(arn)).policy());
+    } catch (ResourceNotFoundException e) {
+      return new LiveState.Function(arn, true, null);
+    }
+  }
+
+  private LiveState.Table table(String name) {
+    DescribeTableResponse d;
+    try {
+      d = clients.dynamoDb().describeTable(r -> r.tableName(name));
+    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+      return new LiveState.Table(name, false, null, false, false, null);
+    }
+    String keys = d.table().keySchema().stream()
+        .map(k -> k.attributeName() + (k.keyType() == KeyType.HASH ? "(hash)" : "(range)")).reduce((a, b) -> a + "," + b).orElse("");
+    boolean index = d.table().globalSecondaryIndexes().stream().anyMatch(i -> i.indexName().equals(AuditSchema.TIME_INDEX));
+    var ttl = clients.dynamoDb().describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
+    boolean ttlOn = ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING);
+    return new LiveState.Table(name, true, keys, index, ttlOn, ttl == null ? null : ttl.attributeName());
+  }
+
+  private Map<String, LiveState.Alarm> alarms(String prefix) {
+    Map<String, LiveState.Alarm> alarms = new LinkedHashMap<>();
+    for (MetricAlarm a : clients.cloudWatch().describeAlarmsPaginator(r -> r.alarmNamePrefix(prefix)).metricAlarms()) {
+      Map<String, String> dims = new LinkedHashMap<>();
+      a.dimensions().forEach(d -> dims.put(d.name(), d.value()));
+      alarms.put(a.alarmName(), new LiveState.Alarm(a.alarmName(), a.namespace(), a.metricName(), dims, a.statisticAsString(),
+          a.period() == null ? 0 : a.period(), a.evaluationPeriods() == null ? 0 : a.evaluationPeriods(),
+          a.threshold() == null ? 0 : a.threshold(), a.comparisonOperatorAsString(), a.treatMissingData(), a.stateValueAsString()));
+    }
+    return alarms;
+  }
+
+  /** Names and ARNs derived from a pipeline in one account. */
+  public record Names(PipelineConfig config, String partition, String account) {
+    public String targetArn(PipelineConfig.Target t) {
+      if (t.isArn()) {
+        return t.ref();
+      }
+      return switch (t.type()) {
+        case QUEUE -> Arn.sqs(partition, config.region(), account, t.ref());
+        case TOPIC -> Arn.sns(partition, config.region(), account, t.ref());
+        case LAMBDA -> Arn.lambda(partition, config.region(), account, t.ref());
+      };
+    }
+
+    /** Whether a target lives in this account and region, so s3proc may create and configure it. */
+    public boolean manages(PipelineConfig.Target t) {
+      if (!t.isArn()) {
+        return true;
+      }
+      Arn arn = Arn.parse(t.ref()).orElseThrow();
+      return account.equals(arn.account()) && config.region().equals(arn.region());
+    }
+
+    public String queueArn(String name) {
+      return Arn.sqs(partition, config.region(), account, name);
+    }
+
+    /** Every queue s3proc manages: those under queues: with their DLQs, and queue targets in this account. */
+    public Set<String> managedQueueNames() {
+      Set<String> names = new java.util.LinkedHashSet<>();
+      config.queues().values().forEach(q -> {
+        if (q.dlq() != null) {
+          names.add(q.dlq().name());
+        }
+        names.add(q.name());
+      });
+      config.buckets().forEach(b -> b.rules().forEach(r -> {
+        if (r.target().type() == TargetType.QUEUE && manages(r.target())) {
+          names.add(r.target().name());
+        }
+      }));
+      return names;
+    }
+
+    public static String alarmPrefix(String pipeline) {
+      return "s3proc." + pipeline + ".";
+    }
+
+    /** The policy statement id s3proc uses for a bucket's permission to deliver. */
+    public String statementId(String bucket) {
+      return statementPrefix() + bucket;
+    }
+
+    public String statementPrefix() {
+      return "s3proc." + config.pipeline() + ".";
+    }
+  }
+}

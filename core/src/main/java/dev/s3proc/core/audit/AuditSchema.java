@@ -1,0 +1,93 @@
+package dev.s3proc.core.audit;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The audit table's layout, defined once for the handlers that write it and the CLI that creates
+ * and reads it.
+ *
+ * <ul>
+ *   <li>{@code pk} = {@code BUCKET/KEY}: every attempt on one object is one {@code Query}.
+ *   <li>{@code sk} = {@code A#<startedAt>#<attemptId>} for attempts (newest first with
+ *       ScanIndexForward=false); {@code D#<version>#<token>} marks an event already processed.
+ *   <li>Index {@value #TIME_INDEX}: partition {@code tb} = {@code <yyyy-MM-ddTHH>#<shard>}, sort
+ *       {@code ts} = startedAt. An hour of attempts is spread over {@value #TIME_SHARDS} partitions
+ *       so that no partition runs hot at 10x spikes; a time window is a set of Queries, never a
+ *       Scan.
+ *   <li>{@value #TTL_ATTRIBUTE}: epoch seconds after which DynamoDB may delete the item.
+ * </ul>
+ */
+public final class AuditSchema {
+  public static final String PK = "pk";
+  public static final String SK = "sk";
+  public static final String TIME_INDEX = "byTime";
+  public static final String TIME_BUCKET = "tb";
+  public static final String TIME_SORT = "ts";
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+  public static final int TIME_SHARDS = 8;
+  public static final String ATTEMPT_PREFIX = "A#";
+  public static final String DONE_PREFIX = "D#";
+
+  private static final DateTimeFormatter HOUR =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+
+  private AuditSchema() {}
+
+  public static String partitionKey(String bucket, String key) {
+    return bucket + "/" + key;
+  }
+
+  /** The time-index partition of an attempt on one object started at a given instant. */
+  public static String timeBucket(Instant startedAt, String partitionKey) {
+    return HOUR.format(startedAt) + "#" + Math.floorMod(partitionKey.hashCode(), TIME_SHARDS);
+  }
+
+  /** Every time-index partition that can hold attempts started in [since, until). */
+  public static List<String> timeBuckets(Instant since, Instant until) {
+    List<String> buckets = new ArrayList<>();
+    for (Instant h = since.truncatedTo(ChronoUnit.HOURS); h.isBefore(until); h = h.plus(1, ChronoUnit.HOURS)) {
+      for (int shard = 0; shard < TIME_SHARDS; shard++) {
+        buckets.add(HOUR.format(h) + "#" + shard);
+      }
+    }
+    return buckets;
+  }
+
+  public static CreateTableRequest createTable(String table) {
+    return CreateTableRequest.builder()
+        .tableName(table)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(PK), attribute(SK), attribute(TIME_BUCKET), attribute(TIME_SORT))
+        .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(TIME_INDEX)
+                .keySchema(key(TIME_BUCKET, KeyType.HASH), key(TIME_SORT, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build())
+        .build();
+  }
+
+  private static AttributeDefinition attribute(String name) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+  }
+
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.s3proc.core.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated pipeline file ({@code config/pipeline.yaml}): the buckets, their notification rules,
+ * the queues those rules feed, the audit table and the budget.
+ */
+public record PipelineConfig(
+    String pipeline,
+    String region,
+    List<Bucket> buckets,
+    Map<String, Queue> queues,
+    Audit audit,
+    Budget budget) {
+
+  /** The notification-configuration id prefix that marks what this pipeline owns. */
+  public String ownedIdPrefix() {
+    return ownedIdPrefix(pipeline);
+  }
+
+  public static String ownedIdPrefix(String pipeline) {
+    return "s3proc." + pipeline + ".";
+  }
+
+  public Optional<Queue> queue(String name) {
+    return Optional.ofNullable(queues.get(name));
+  }
+
+  public record Bucket(String name, boolean eventBridge, List<Rule> rules, Position position) {}
+
+  public record Rule(
+      String id, List<String> events, String prefix, String suffix, Target target, Position position) {
+
+    /** Whether this rule fires for an event on a key. */
+    public boolean matches(String event, String key) {
+      return events.stream().anyMatch(e -> S3Events.overlaps(e, event))
+          && key.startsWith(prefix)
+          && key.endsWith(suffix);
+    }
+  }
+
+  public enum TargetType {
+    QUEUE("queue", "sqs"),
+    TOPIC("topic", "sns"),
+    LAMBDA("lambda", "lambda");
+
+    public final String key;
+    public final String service;
+
+    TargetType(String key, String service) {
+      this.key = key;
+      this.service = service;
+    }
+  }
+
+  /**
+   * Where a rule delivers.
+   *
+   * @param ref a name (in the pipeline's account and region) or a full ARN
+   */
+  public record Target(TargetType type, String ref) {
+    public boolean isArn() {
+      return Arn.looksLikeArn(ref);
+    }
+
+    /** The queue, topic or function name, whether written as a name or an ARN. */
+    public String name() {
+      return isArn() ? Arn.parse(ref).map(Arn::name).orElse(ref) : ref;
+    }
+
+    @Override
+    public String toString() {
+      return type.key + " " + ref;
+    }
+  }
+
+  public record Queue(
+      String name,
+      Duration visibilityTimeout,
+      Duration retention,
+      Duration consumerTimeout,
+      Dlq dlq,
+      Position position) {}
+
+  public record Dlq(String name, int maxReceiveCount, Duration retention) {}
+
+  public record Audit(String table, Duration ttl) {}
+
+  public record Budget(BigDecimal costPerFile) {}
+}
