@@ -13,14 +13,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Builds the one {@link CommandLine}: commands get their {@link Context} through the constructor,
- * and exceptions become one line on stderr and an exit code here and nowhere else. {@code main}
- * and every test go through it.
+ * and exceptions become one line on stderr and an exit code here and nowhere else. {@code main} and
+ * every test go through it.
  */
 public final class CliFactory {
   private CliFactory() {}
 
   /** Where the CLI reads and writes, and what it knows of its environment. */
-  public record Io(PrintWriter out, PrintWriter err, BufferedReader in, Map<String, String> env, boolean terminal) {}
+  public record Io(
+      PrintWriter out,
+      PrintWriter err,
+      BufferedReader in,
+      Map<String, String> env,
+      boolean terminal) {}
 
   public static CommandLine create(Io io) {
     GlobalOptions options = new GlobalOptions();
@@ -33,46 +38,53 @@ public final class CliFactory {
     cmd.setOut(io.out());
     cmd.setErr(io.err());
     cmd.setColorScheme(CommandLine.Help.defaultColorScheme(output.ansi()));
-    cmd.setExecutionStrategy(parseResult -> {
-      try {
-        return new CommandLine.RunLast().execute(parseResult);
-      } finally {
-        clients.close();
-      }
-    });
-    cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      Throwable cause = ex;
-      int code;
-      String message;
-      if (cause instanceof S3procException e) {
-        code = e.exitCode();
-        message = e.getMessage();
-      } else if (cause instanceof SdkException e) {
-        code = ExitCode.RUNTIME;
-        message = AwsErrors.describe(e);
-      } else if (cause instanceof UncheckedIOException e) {
-        code = ExitCode.RUNTIME;
-        message = e.getMessage();
-      } else {
-        code = ExitCode.RUNTIME;
-        message = "unexpected " + cause.getClass().getSimpleName() + ": " + cause.getMessage()
-            + (options.verbose() ? "" : " (run again with --verbose for details)");
-      }
-      io.err().println(output.style("@|red,bold error:|@ ") + message);
-      if (options.verbose()) {
-        cause.printStackTrace(io.err());
-      }
-      io.err().flush();
-      return code;
-    });
-    cmd.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      io.err().println(output.style("@|red,bold error:|@ ") + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, io.err());
-      io.err().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
-      io.err().flush();
-      return ExitCode.USAGE;
-    });
+    cmd.setExecutionStrategy(
+        parseResult -> {
+          try {
+            return new CommandLine.RunLast().execute(parseResult);
+          } finally {
+            clients.close();
+          }
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          Throwable cause = ex;
+          int code;
+          String message;
+          if (cause instanceof S3procException e) {
+            code = e.exitCode();
+            message = e.getMessage();
+          } else if (cause instanceof SdkException e) {
+            code = ExitCode.RUNTIME;
+            message = AwsErrors.describe(e);
+          } else if (cause instanceof UncheckedIOException e) {
+            code = ExitCode.RUNTIME;
+            message = e.getMessage();
+          } else {
+            code = ExitCode.RUNTIME;
+            message =
+                "unexpected "
+                    + cause.getClass().getSimpleName()
+                    + ": "
+                    + cause.getMessage()
+                    + (options.verbose() ? "" : " (run again with --verbose for details)");
+          }
+          io.err().println(output.style("@|red,bold error:|@ ") + message);
+          if (options.verbose()) {
+            cause.printStackTrace(io.err());
+          }
+          io.err().flush();
+          return code;
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          io.err().println(output.style("@|red,bold error:|@ ") + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, io.err());
+          io.err().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+          io.err().flush();
+          return ExitCode.USAGE;
+        });
     return cmd;
   }
 

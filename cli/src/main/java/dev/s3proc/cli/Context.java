@@ -16,7 +16,12 @@ public final class Context {
   private final LocalState localState;
   private final Map<String, String> env;
 
-  public Context(GlobalOptions options, Output output, ClientFactory clients, LocalState localState, Map<String, String> env) {
+  public Context(
+      GlobalOptions options,
+      Output output,
+      ClientFactory clients,
+      LocalState localState,
+      Map<String, String> env) {
     this.options = options;
     this.output = output;
     this.clients = clients;

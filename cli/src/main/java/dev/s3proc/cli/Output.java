@@ -19,7 +19,13 @@ public final class Output {
   private final Map<String, String> env;
   private final boolean terminal;
 
-  public Output(PrintWriter out, PrintWriter err, BufferedReader in, GlobalOptions options, Map<String, String> env, boolean terminal) {
+  public Output(
+      PrintWriter out,
+      PrintWriter err,
+      BufferedReader in,
+      GlobalOptions options,
+      Map<String, String> env,
+      boolean terminal) {
     this.out = out;
     this.err = err;
     this.in = in;
@@ -72,7 +78,9 @@ public final class Output {
     out.flush();
   }
 
-  /** A line of text for the human reader on stdout (table mode only; machine formats use result). */
+  /**
+   * A line of text for the human reader on stdout (table mode only; machine formats use result).
+   */
   public void line(String markup) {
     out.println(style(markup));
     out.flush();
@@ -106,13 +114,15 @@ public final class Output {
    */
   public boolean confirm(String question) {
     if (in == null) {
-      throw S3procException.usage("refusing to change anything without confirmation: no terminal to ask on; pass --yes to confirm");
+      throw S3procException.usage(
+          "refusing to change anything without confirmation: no terminal to ask on; pass --yes to confirm");
     }
     err.print(style("@|bold " + escape(question) + "|@ [y/N] "));
     err.flush();
     try {
       String answer = in.readLine();
-      return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+      return answer != null
+          && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     } catch (IOException e) {
       return false;
     }

@@ -16,7 +16,8 @@ final class RequestLogger implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     attributes.putAttribute(START, System.nanoTime());
   }
 
@@ -28,11 +29,20 @@ final class RequestLogger implements ExecutionInterceptor {
     Long start = attributes.getAttribute(START);
     long ms = start == null ? -1 : (System.nanoTime() - start) / 1_000_000;
     var response = context.httpResponse();
-    String requestId = response.firstMatchingHeader("x-amzn-RequestId")
-        .or(() -> response.firstMatchingHeader("x-amz-request-id"))
-        .orElse("-");
-    output.verbose(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + " "
-        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " " + response.statusCode()
-        + " " + ms + "ms request-id " + requestId);
+    String requestId =
+        response
+            .firstMatchingHeader("x-amzn-RequestId")
+            .or(() -> response.firstMatchingHeader("x-amz-request-id"))
+            .orElse("-");
+    output.verbose(
+        attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)
+            + " "
+            + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)
+            + " "
+            + response.statusCode()
+            + " "
+            + ms
+            + "ms request-id "
+            + requestId);
   }
 }

@@ -17,8 +17,12 @@ public final class S3proc {
     }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    BufferedReader in = terminal ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
-    int code = CliFactory.create(new CliFactory.Io(out, err, in, System.getenv(), terminal)).execute(args);
+    BufferedReader in =
+        terminal
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : null;
+    int code =
+        CliFactory.create(new CliFactory.Io(out, err, in, System.getenv(), terminal)).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -10,10 +10,14 @@ import picocli.CommandLine.Mixin;
     name = "s3proc",
     mixinStandardHelpOptions = true,
     versionProvider = S3procCommand.Version.class,
-    description = "Run an event-driven S3 file-processing pipeline: notification rules, dead-letter queues, audit trail, cost.",
+    description =
+        "Run an event-driven S3 file-processing pipeline: notification rules, dead-letter queues, audit trail, cost.",
     subcommands = {RulesCommand.class, LocalCommand.class},
-    footer = {"", "Exit codes: 0 ok, 1 AWS/runtime error, 2 usage error, 3 invalid configuration,",
-        "            4 plan --detailed-exitcode found changes, 5 cost over budget."})
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 AWS/runtime error, 2 usage error, 3 invalid configuration,",
+      "            4 plan --detailed-exitcode found changes, 5 cost over budget."
+    })
 public class S3procCommand {
   @Mixin final GlobalOptions options;
 
@@ -26,8 +30,17 @@ public class S3procCommand {
     @Override
     public String[] getVersion() {
       String v = S3procCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"s3proc " + (v == null ? "development build" : v)
-          + " (Java " + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")"};
+      return new String[] {
+        "s3proc "
+            + (v == null ? "development build" : v)
+            + " (Java "
+            + Runtime.version()
+            + ", "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ")"
+      };
     }
   }
 }

@@ -22,24 +22,35 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * Lets the stock CloudWatch client talk to an emulator that does not speak Smithy RPC v2 CBOR
- * (moto answers 404 to it). Each request's CBOR body is re-encoded as AWS JSON 1.0 with the
- * equivalent X-Amz-Target, and each JSON response is re-encoded as CBOR, timestamps tagged as the
- * RPC v2 protocol requires. Installed by {@link ClientFactory} only for loopback endpoints.
+ * Lets the stock CloudWatch client talk to an emulator that does not speak Smithy RPC v2 CBOR (moto
+ * answers 404 to it). Each request's CBOR body is re-encoded as AWS JSON 1.0 with the equivalent
+ * X-Amz-Target, and each JSON response is re-encoded as CBOR, timestamps tagged as the RPC v2
+ * protocol requires. Installed by {@link ClientFactory} only for loopback endpoints.
  */
 final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
   private static final String TARGET_PREFIX = "GraniteServiceVersion20100801";
-  private static final ExecutionAttribute<byte[]> JSON_BODY = new ExecutionAttribute<>("s3proc.jsonBody");
+  private static final ExecutionAttribute<byte[]> JSON_BODY =
+      new ExecutionAttribute<>("s3proc.jsonBody");
+
   /** Response members CloudWatch models as timestamps. */
-  private static final Set<String> TIMESTAMPS = Set.of(
-      "Timestamp", "Timestamps", "StateUpdatedTimestamp", "AlarmConfigurationUpdatedTimestamp",
-      "StateTransitionedTimestamp", "LastModified", "LastUpdateTimestamp", "StartTime", "EndTime");
+  private static final Set<String> TIMESTAMPS =
+      Set.of(
+          "Timestamp",
+          "Timestamps",
+          "StateUpdatedTimestamp",
+          "AlarmConfigurationUpdatedTimestamp",
+          "StateTransitionedTimestamp",
+          "LastModified",
+          "LastUpdateTimestamp",
+          "StartTime",
+          "EndTime");
 
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
-  public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+  public SdkHttpRequest modifyHttpRequest(
+      Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
     SdkHttpRequest request = context.httpRequest();
     String path = request.encodedPath();
     int at = path.lastIndexOf("/operation/");
@@ -48,9 +59,10 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
     }
     String operation = path.substring(at + "/operation/".length());
     byte[] json = json(context, attributes);
-    SdkHttpRequest.Builder builder = request instanceof SdkHttpFullRequest full
-        ? full.toBuilder().contentStreamProvider(() -> new java.io.ByteArrayInputStream(json))
-        : request.toBuilder();
+    SdkHttpRequest.Builder builder =
+        request instanceof SdkHttpFullRequest full
+            ? full.toBuilder().contentStreamProvider(() -> new java.io.ByteArrayInputStream(json))
+            : request.toBuilder();
     return builder
         .encodedPath("/")
         .removeHeader("smithy-protocol")
@@ -62,14 +74,18 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    if (!context.httpRequest().encodedPath().contains("/operation/") && attributes.getAttribute(JSON_BODY) == null) {
+  public Optional<RequestBody> modifyHttpContent(
+      Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    if (!context.httpRequest().encodedPath().contains("/operation/")
+        && attributes.getAttribute(JSON_BODY) == null) {
       return context.requestBody();
     }
     return Optional.of(RequestBody.fromBytes(json(context, attributes)));
   }
 
-  /** The request re-encoded as JSON, once: the SDK may call the two modify hooks in either order. */
+  /**
+   * The request re-encoded as JSON, once: the SDK may call the two modify hooks in either order.
+   */
   private static byte[] json(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
     byte[] json = attributes.getAttribute(JSON_BODY);
     if (json == null) {
@@ -80,7 +96,8 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
   }
 
   @Override
-  public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public SdkHttpResponse modifyHttpResponse(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     return context.httpResponse().toBuilder()
         .putHeader("smithy-protocol", "rpc-v2-cbor")
         .putHeader("Content-Type", "application/cbor")
@@ -89,7 +106,8 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public Optional<InputStream> modifyHttpResponseContent(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     return context.responseBody().map(CborToJsonProtocolAdapter::toCbor);
   }
 
@@ -134,9 +152,14 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
         write(gen, element, field);
       }
       gen.writeEndArray();
-    } else if (field != null && TIMESTAMPS.contains(field) && (node.isNumber() || node.isTextual())) {
+    } else if (field != null
+        && TIMESTAMPS.contains(field)
+        && (node.isNumber() || node.isTextual())) {
       gen.writeTag(1);
-      gen.writeNumber(node.isNumber() ? node.asDouble() : java.time.Instant.parse(node.asText()).toEpochMilli() / 1000.0);
+      gen.writeNumber(
+          node.isNumber()
+              ? node.asDouble()
+              : java.time.Instant.parse(node.asText()).toEpochMilli() / 1000.0);
     } else if (node.isNull()) {
       gen.writeNull();
     } else if (node.isBoolean()) {
@@ -149,5 +172,4 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
       gen.writeString(node.asText());
     }
   }
-
 }

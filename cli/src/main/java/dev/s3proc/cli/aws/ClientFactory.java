@@ -38,12 +38,13 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class ClientFactory implements AutoCloseable {
   /** Credentials for the local emulator, which accepts any: never a real secret. */
-  private static final AwsBasicCredentials EMULATOR_CREDENTIALS = AwsBasicCredentials.create("s3proc-local", "s3proc-local");
+  private static final AwsBasicCredentials EMULATOR_CREDENTIALS =
+      AwsBasicCredentials.create("s3proc-local", "s3proc-local");
 
   private final GlobalOptions options;
   private final LocalState localState;
   private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
-  private final List<SdkClient> built = new ArrayList<>();
+  private final List<SdkClient> built = java.util.Collections.synchronizedList(new ArrayList<>());
   private SdkHttpClient http;
   private String defaultRegion;
   private Region region;
@@ -51,13 +52,18 @@ public final class ClientFactory implements AutoCloseable {
   private boolean endpointResolved;
   private boolean useLocalStack;
 
-  private S3Client s3;
-  private SqsClient sqs;
-  private SnsClient sns;
-  private LambdaClient lambda;
-  private CloudWatchClient cloudWatch;
-  private DynamoDbClient dynamoDb;
-  private StsClient sts;
+  private final Lazy<S3Client> s3 = new Lazy<>(this::buildS3);
+  private final Lazy<SqsClient> sqs =
+      new Lazy<>(() -> configure(SqsClient.builder(), List.of()).build());
+  private final Lazy<SnsClient> sns =
+      new Lazy<>(() -> configure(SnsClient.builder(), List.of()).build());
+  private final Lazy<LambdaClient> lambda =
+      new Lazy<>(() -> configure(LambdaClient.builder(), List.of()).build());
+  private final Lazy<DynamoDbClient> dynamoDb =
+      new Lazy<>(() -> configure(DynamoDbClient.builder(), List.of()).build());
+  private final Lazy<StsClient> sts =
+      new Lazy<>(() -> configure(StsClient.builder(), List.of()).build());
+  private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(this::buildCloudWatch);
 
   public ClientFactory(GlobalOptions options, LocalState localState) {
     this.options = options;
@@ -88,9 +94,15 @@ public final class ClientFactory implements AutoCloseable {
    * disagrees with the pipeline is an error, not a silent choice.
    */
   public void defaultRegion(String pipelineRegion) {
-    if (options.region() != null && pipelineRegion != null && !options.region().equals(pipelineRegion)) {
-      throw S3procException.usage("--region " + options.region() + " disagrees with the pipeline's region "
-          + pipelineRegion + ": drop --region or fix 'region:' in the pipeline file");
+    if (options.region() != null
+        && pipelineRegion != null
+        && !options.region().equals(pipelineRegion)) {
+      throw S3procException.usage(
+          "--region "
+              + options.region()
+              + " disagrees with the pipeline's region "
+              + pipelineRegion
+              + ": drop --region or fix 'region:' in the pipeline file");
     }
     if (region != null && pipelineRegion != null && !region.id().equals(pipelineRegion)) {
       throw new IllegalStateException("clients already built for " + region);
@@ -108,9 +120,14 @@ public final class ClientFactory implements AutoCloseable {
         region = Region.US_EAST_1;
       } else {
         try {
-          region = DefaultAwsRegionProviderChain.builder().profileName(options.profile()).build().getRegion();
+          region =
+              DefaultAwsRegionProviderChain.builder()
+                  .profileName(options.profile())
+                  .build()
+                  .getRegion();
         } catch (RuntimeException e) {
-          throw S3procException.usage("no AWS region set: pass --region, set AWS_REGION, or set a region in your profile");
+          throw S3procException.usage(
+              "no AWS region set: pass --region, set AWS_REGION, or set a region in your profile");
         }
       }
     }
@@ -127,9 +144,14 @@ public final class ClientFactory implements AutoCloseable {
   public synchronized Optional<URI> endpointOverride() {
     if (!endpointResolved) {
       if (local()) {
-        endpoint = localState.read()
-            .map(s -> URI.create(s.endpoint()))
-            .orElseThrow(() -> S3procException.runtime("no local stack is running: start one with `s3proc local up`"));
+        endpoint =
+            localState
+                .read()
+                .map(s -> URI.create(s.endpoint()))
+                .orElseThrow(
+                    () ->
+                        S3procException.runtime(
+                            "no local stack is running: start one with `s3proc local up`"));
       } else {
         endpoint = options.endpointUrl();
       }
@@ -140,18 +162,21 @@ public final class ClientFactory implements AutoCloseable {
 
   /**
    * The endpoint a service's client talks to: the override, else the SDK's own
-   * AWS_ENDPOINT_URL_&lt;SERVICE&gt; / AWS_ENDPOINT_URL (or their aws.endpointUrl* system properties).
+   * AWS_ENDPOINT_URL_&lt;SERVICE&gt; / AWS_ENDPOINT_URL (or their aws.endpointUrl* system
+   * properties).
    */
   public Optional<URI> effectiveEndpoint(String serviceEnvName, String servicePropertyName) {
     Optional<URI> override = endpointOverride();
     if (override.isPresent()) {
       return override;
     }
-    for (String value : new String[] {
-        System.getProperty("aws.endpointUrl" + servicePropertyName),
-        System.getenv("AWS_ENDPOINT_URL_" + serviceEnvName),
-        System.getProperty("aws.endpointUrl"),
-        System.getenv("AWS_ENDPOINT_URL")}) {
+    for (String value :
+        new String[] {
+          System.getProperty("aws.endpointUrl" + servicePropertyName),
+          System.getenv("AWS_ENDPOINT_URL_" + serviceEnvName),
+          System.getProperty("aws.endpointUrl"),
+          System.getenv("AWS_ENDPOINT_URL")
+        }) {
       if (value != null && !value.isBlank()) {
         return Optional.of(URI.create(value.trim()));
       }
@@ -179,70 +204,89 @@ public final class ClientFactory implements AutoCloseable {
     return options.endpointUrl() != null && isLoopback(options.endpointUrl());
   }
 
-  public synchronized S3Client s3() {
-    if (s3 == null) {
-      boolean pathStyle = effectiveEndpoint("S3", "S3").map(ClientFactory::isLoopback).orElse(false);
-      s3 = track(configure(S3Client.builder(), List.of()).forcePathStyle(pathStyle).build());
-    }
-    return s3;
+  public S3Client s3() {
+    return s3.get();
   }
 
-  public synchronized SqsClient sqs() {
-    if (sqs == null) {
-      sqs = track(configure(SqsClient.builder(), List.of()).build());
-    }
-    return sqs;
+  public SqsClient sqs() {
+    return sqs.get();
   }
 
-  public synchronized SnsClient sns() {
-    if (sns == null) {
-      sns = track(configure(SnsClient.builder(), List.of()).build());
-    }
-    return sns;
+  public SnsClient sns() {
+    return sns.get();
   }
 
-  public synchronized LambdaClient lambda() {
-    if (lambda == null) {
-      lambda = track(configure(LambdaClient.builder(), List.of()).build());
-    }
-    return lambda;
+  public LambdaClient lambda() {
+    return lambda.get();
   }
 
-  public synchronized DynamoDbClient dynamoDb() {
-    if (dynamoDb == null) {
-      dynamoDb = track(configure(DynamoDbClient.builder(), List.of()).build());
-    }
-    return dynamoDb;
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.get();
   }
 
-  public synchronized StsClient sts() {
-    if (sts == null) {
-      sts = track(configure(StsClient.builder(), List.of()).build());
-    }
-    return sts;
+  public StsClient sts() {
+    return sts.get();
   }
 
   /**
    * CloudWatch. Against an emulator on this machine the SDK's CBOR protocol is translated to the
    * JSON protocol moto speaks; against AWS the stock client is used unchanged.
    */
-  public synchronized CloudWatchClient cloudWatch() {
-    if (cloudWatch == null) {
-      boolean emulator = effectiveEndpoint("CLOUDWATCH", "CloudWatch").map(ClientFactory::isLoopback).orElse(false);
-      List<ExecutionInterceptor> extra = emulator ? List.of(new CborToJsonProtocolAdapter()) : List.of();
-      cloudWatch = track(configure(CloudWatchClient.builder(), extra).build());
-    }
-    return cloudWatch;
+  public CloudWatchClient cloudWatch() {
+    return cloudWatch.get();
   }
 
-  private <B extends AwsClientBuilder<B, ?>> B configure(B builder, List<ExecutionInterceptor> first) {
+  private S3Client buildS3() {
+    boolean pathStyle = effectiveEndpoint("S3", "S3").map(ClientFactory::isLoopback).orElse(false);
+    return configure(S3Client.builder(), List.of()).forcePathStyle(pathStyle).build();
+  }
+
+  private CloudWatchClient buildCloudWatch() {
+    boolean emulator =
+        effectiveEndpoint("CLOUDWATCH", "CloudWatch").map(ClientFactory::isLoopback).orElse(false);
+    List<ExecutionInterceptor> extra =
+        emulator ? List.of(new CborToJsonProtocolAdapter()) : List.of();
+    return configure(CloudWatchClient.builder(), extra).build();
+  }
+
+  /**
+   * A client built on first use, each under its own lock, so that services reading several services
+   * in parallel build their clients in parallel too.
+   */
+  private final class Lazy<C extends SdkClient> {
+    private final java.util.function.Supplier<C> build;
+    private volatile C client;
+
+    Lazy(java.util.function.Supplier<C> build) {
+      this.build = build;
+    }
+
+    C get() {
+      C c = client;
+      if (c == null) {
+        synchronized (this) {
+          c = client;
+          if (c == null) {
+            c = build.get();
+            built.add(c);
+            client = c;
+          }
+        }
+      }
+      return c;
+    }
+  }
+
+  private <B extends AwsClientBuilder<B, ?>> B configure(
+      B builder, List<ExecutionInterceptor> first) {
     builder.region(region()).credentialsProvider(credentials());
     endpointOverride().ifPresent(builder::endpointOverride);
     ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
     first.forEach(override::addExecutionInterceptor);
     interceptors.forEach(override::addExecutionInterceptor);
     builder.overrideConfiguration(override.build());
-    if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+    if (builder
+        instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
       sync.httpClient(http());
     }
     return builder;
@@ -258,19 +302,15 @@ public final class ClientFactory implements AutoCloseable {
     return DefaultCredentialsProvider.builder().build();
   }
 
-  private SdkHttpClient http() {
+  private synchronized SdkHttpClient http() {
     if (http == null) {
-      http = UrlConnectionHttpClient.builder()
-          .connectionTimeout(java.time.Duration.ofSeconds(5))
-          .socketTimeout(java.time.Duration.ofSeconds(60))
-          .build();
+      http =
+          UrlConnectionHttpClient.builder()
+              .connectionTimeout(java.time.Duration.ofSeconds(5))
+              .socketTimeout(java.time.Duration.ofSeconds(60))
+              .build();
     }
     return http;
-  }
-
-  private <C extends SdkClient> C track(C client) {
-    built.add(client);
-    return client;
   }
 
   @Override

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.",
+    description =
+        "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.",
     subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class})
 public class LocalCommand {}

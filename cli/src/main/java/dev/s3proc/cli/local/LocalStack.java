@@ -29,21 +29,38 @@ public final class LocalStack {
   }
 
   /** What {@code local status} reports. */
-  public record Status(boolean running, String endpoint, Long emulatorPid, boolean answering, Instant startedAt, String pipelineFile, String logFile) {}
+  public record Status(
+      boolean running,
+      String endpoint,
+      Long emulatorPid,
+      boolean answering,
+      Instant startedAt,
+      String pipelineFile,
+      String logFile) {}
 
   public Optional<LocalState.Stack> running() {
-    return state.read().filter(s -> ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false));
+    return state
+        .read()
+        .filter(s -> ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false));
   }
 
   /**
    * Starts moto_server, records it, creates the pipeline's buckets and applies the pipeline. On any
    * failure after the start, stops what it started and forgets it.
    */
-  public LocalState.Stack up(int port, PipelineConfig config, Path pipelineFile, Consumer<String> progress) {
-    Path moto = MotoServer.find(pathEnv).orElseThrow(() -> S3procException.runtime(
-        "moto_server is not installed or not on the PATH: install it with pip install 'moto[server]'"));
+  public LocalState.Stack up(
+      int port, PipelineConfig config, Path pipelineFile, Consumer<String> progress) {
+    Path moto =
+        MotoServer.find(pathEnv)
+            .orElseThrow(
+                () ->
+                    S3procException.runtime(
+                        "moto_server is not installed or not on the PATH: install it with pip install 'moto[server]'"));
     if (!MotoServer.portFree(port)) {
-      throw S3procException.runtime("port " + port + " on 127.0.0.1 is already in use: stop what listens there, or pass --port");
+      throw S3procException.runtime(
+          "port "
+              + port
+              + " on 127.0.0.1 is already in use: stop what listens there, or pass --port");
     }
     String endpoint = "http://127.0.0.1:" + port;
     Path log = state.dir().resolve("moto-" + port + ".log");
@@ -53,7 +70,15 @@ public final class LocalStack {
     } catch (IOException e) {
       throw S3procException.runtime("cannot start moto_server: " + e.getMessage());
     }
-    LocalState.Stack stack = new LocalState.Stack(endpoint, port, process.pid(), null, pipelineFile.toString(), Instant.now(), log.toString());
+    LocalState.Stack stack =
+        new LocalState.Stack(
+            endpoint,
+            port,
+            process.pid(),
+            null,
+            pipelineFile.toString(),
+            Instant.now(),
+            log.toString());
     try {
       MotoServer.awaitReady(endpoint, process, START_TIMEOUT, log);
       state.write(stack);
@@ -66,9 +91,10 @@ public final class LocalStack {
       PipelineDeployer deployer = new PipelineDeployer(clients);
       Plan plan = deployer.plan(config);
       if (!plan.problems().isEmpty()) {
-        throw S3procException.runtime("cannot apply " + pipelineFile + " to the local stack: " + plan.problems().get(0));
+        throw S3procException.runtime(
+            "cannot apply " + pipelineFile + " to the local stack: " + plan.problems().get(0));
       }
-      deployer.apply(config, plan, c -> { });
+      deployer.apply(config, plan, c -> {});
       progress.accept("applied " + pipelineFile + ": " + plan.summary().replace(" to ", " "));
       return stack;
     } catch (RuntimeException e) {
@@ -83,7 +109,10 @@ public final class LocalStack {
       if (Region.US_EAST_1.id().equals(region)) {
         clients.s3().createBucket(r -> r.bucket(bucket));
       } else {
-        clients.s3().createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region)));
+        clients
+            .s3()
+            .createBucket(
+                r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region)));
       }
     } catch (BucketAlreadyOwnedByYouException e) {
       // already there: nothing to do
@@ -93,22 +122,33 @@ public final class LocalStack {
   /** Stops what {@code up} started and forgets it; empty when nothing was recorded. */
   public Optional<LocalState.Stack> down() {
     Optional<LocalState.Stack> stack = state.read();
-    stack.ifPresent(s -> {
-      if (s.runnerPid() != null) {
-        MotoServer.stop(s.runnerPid(), "java");
-      }
-      MotoServer.stop(s.emulatorPid(), "moto");
-      state.clear();
-    });
+    stack.ifPresent(
+        s -> {
+          if (s.runnerPid() != null) {
+            MotoServer.stop(s.runnerPid(), "java");
+          }
+          MotoServer.stop(s.emulatorPid(), "moto");
+          state.clear();
+        });
     return stack;
   }
 
   public Status status() {
-    return state.read()
-        .map(s -> {
-          boolean alive = ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false);
-          return new Status(alive, s.endpoint(), s.emulatorPid(), alive && MotoServer.answers(s.endpoint()), s.startedAt(), s.pipelineFile(), s.logFile());
-        })
+    return state
+        .read()
+        .map(
+            s -> {
+              boolean alive =
+                  ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false);
+              return new Status(
+                  alive,
+                  s.endpoint(),
+                  s.emulatorPid(),
+                  alive && MotoServer.answers(s.endpoint()),
+                  s.startedAt(),
+                  s.pipelineFile(),
+                  s.logFile());
+            })
         .orElse(new Status(false, null, null, false, null, null, null));
   }
 }

@@ -15,17 +15,28 @@ import java.util.Optional;
 
 /**
  * Where the running local stack is recorded, so that {@code --local} finds it and {@code local
- * down} stops exactly what {@code local up} started. The directory is {@code S3PROC_STATE_DIR}, else
- * {@code $XDG_STATE_HOME/s3proc}, else {@code ~/.local/state/s3proc}.
+ * down} stops exactly what {@code local up} started. The directory is {@code S3PROC_STATE_DIR},
+ * else {@code $XDG_STATE_HOME/s3proc}, else {@code ~/.local/state/s3proc}.
  */
 public final class LocalState {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  /** Built on first use: --local is rare, and Jackson's start-up costs every command otherwise. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+  }
 
   /** What {@code local up} started. */
-  public record Stack(String endpoint, int port, long emulatorPid, Long runnerPid, String pipelineFile, Instant startedAt, String logFile) {}
+  public record Stack(
+      String endpoint,
+      int port,
+      long emulatorPid,
+      Long runnerPid,
+      String pipelineFile,
+      Instant startedAt,
+      String logFile) {}
 
   private final Path dir;
 
@@ -39,7 +50,10 @@ public final class LocalState {
       return new LocalState(Path.of(explicit));
     }
     String xdg = env.get("XDG_STATE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "state");
     return new LocalState(base.resolve("s3proc"));
   }
 
@@ -57,9 +71,10 @@ public final class LocalState {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(f.toFile(), Stack.class));
+      return Optional.of(Json.MAPPER.readValue(f.toFile(), Stack.class));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + f + ": remove it if no local stack is running", e);
+      throw new UncheckedIOException(
+          "cannot read " + f + ": remove it if no local stack is running", e);
     }
   }
 
@@ -67,7 +82,7 @@ public final class LocalState {
     try {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, "local", ".json");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), stack);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), stack);
       Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -33,16 +33,18 @@ public final class MotoServer {
   }
 
   /** Starts moto_server detached from this process (its own session), logging to a file. */
-  public static Process start(Path motoServer, int port, Path log, String pathEnv) throws IOException {
+  public static Process start(Path motoServer, int port, Path log, String pathEnv)
+      throws IOException {
     List<String> command = new ArrayList<>();
     Optional<Path> setsid = find(pathEnv, "setsid");
     setsid.ifPresent(p -> command.add(p.toString()));
     command.addAll(List.of(motoServer.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
     Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     return pb.start();
   }
 
@@ -62,7 +64,8 @@ public final class MotoServer {
   /** Whether moto answers on the endpoint. */
   public static boolean answers(String endpoint) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
       c.setConnectTimeout(500);
       c.setReadTimeout(2000);
       int code = c.getResponseCode();
@@ -81,7 +84,8 @@ public final class MotoServer {
         return;
       }
       if (!process.isAlive()) {
-        throw S3procException.runtime("moto_server exited at start (code " + process.exitValue() + "); see " + log);
+        throw S3procException.runtime(
+            "moto_server exited at start (code " + process.exitValue() + "); see " + log);
       }
       try {
         process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -91,10 +95,18 @@ public final class MotoServer {
       }
     }
     process.destroy();
-    throw S3procException.runtime("moto_server did not answer on " + endpoint + " within " + timeout.toSeconds() + "s; see " + log);
+    throw S3procException.runtime(
+        "moto_server did not answer on "
+            + endpoint
+            + " within "
+            + timeout.toSeconds()
+            + "s; see "
+            + log);
   }
 
-  /** Stops a process this tool started, if it is still the one it started; true when it was running. */
+  /**
+   * Stops a process this tool started, if it is still the one it started; true when it was running.
+   */
   public static boolean stop(long pid, String expectedCommandPart) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isEmpty() || !handle.get().isAlive()) {

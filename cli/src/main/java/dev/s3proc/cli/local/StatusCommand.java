@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the local stack: endpoint, process, whether it answers. Exits 1 when it is not running.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show the local stack: endpoint, process, whether it answers. Exits 1 when it is not running.")
 public class StatusCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -24,8 +27,16 @@ public class StatusCommand implements Callable<Integer> {
 
     @Override
     public List<List<String>> rows() {
-      String state = !status.running() ? "not running" : status.answering() ? "running" : "not answering";
-      return List.of(List.of("moto_server", state, s(status.endpoint()), s(status.emulatorPid()), s(status.startedAt()), s(status.pipelineFile())));
+      String state =
+          !status.running() ? "not running" : status.answering() ? "running" : "not answering";
+      return List.of(
+          List.of(
+              "moto_server",
+              state,
+              s(status.endpoint()),
+              s(status.emulatorPid()),
+              s(status.startedAt()),
+              s(status.pipelineFile())));
     }
 
     private static String s(Object o) {
@@ -35,7 +46,8 @@ public class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LocalStack.Status status = new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH")).status();
+    LocalStack.Status status =
+        new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH")).status();
     if (ctx.out().format() == dev.s3proc.cli.GlobalOptions.Format.table) {
       ctx.out().result(new View(status));
     } else {

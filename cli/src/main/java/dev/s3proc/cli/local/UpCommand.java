@@ -8,11 +8,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Start moto_server on 127.0.0.1 in the background, apply the pipeline to it, and record it so that",
-        "--local finds it. Prints the endpoint."})
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start moto_server on 127.0.0.1 in the background, apply the pipeline to it, and record it so that",
+      "--local finds it. Prints the endpoint."
+    })
 public class UpCommand implements Callable<Integer> {
-  @Option(names = "--port", defaultValue = "4566", paramLabel = "PORT", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "4566",
+      paramLabel = "PORT",
+      description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Mixin PipelineFile file;
@@ -31,14 +39,20 @@ public class UpCommand implements Callable<Integer> {
     LocalStack stack = new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH"));
     var running = stack.running();
     if (running.isPresent()) {
-      ctx.out().info("a local stack is already running (pid " + running.get().emulatorPid() + "); stop it with `s3proc local down`");
+      ctx.out()
+          .info(
+              "a local stack is already running (pid "
+                  + running.get().emulatorPid()
+                  + "); stop it with `s3proc local down`");
       ctx.out().out().println("endpoint: " + running.get().endpoint());
       return 0;
     }
-    var config = file.load(ctx.out());
+    var config = file.load(ctx);
     var started = stack.up(port, config, file.path(), msg -> ctx.out().info(msg));
     ctx.out().out().println("endpoint: " + started.endpoint());
-    ctx.out().info("use it with --local, e.g. s3proc rules plan --local; stop it with s3proc local down");
+    ctx.out()
+        .info(
+            "use it with --local, e.g. s3proc rules plan --local; stop it with s3proc local down");
     return 0;
   }
 }

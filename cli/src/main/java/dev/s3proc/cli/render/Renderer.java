@@ -20,24 +20,38 @@ import java.util.List;
 
 /** Turns result records into table, JSON, YAML or CSV text: the one place output is formatted. */
 public final class Renderer {
-  public static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
-          .build();
-  public static final ObjectMapper YAML =
-      YAMLMapper.builder(
-              YAMLFactory.builder()
-                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                  .build())
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
-          .build();
-  private static final CsvMapper CSV = new CsvMapper();
+  // Each mapper is built on first use, in its own holder: a table never pays for Jackson's YAML.
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+  }
+
+  private static final class Yaml {
+    static final ObjectMapper MAPPER =
+        YAMLMapper.builder(
+                YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .build())
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+  }
+
+  private static final class Csv {
+    static final CsvMapper MAPPER =
+        CsvMapper.builder()
+            .enable(
+                com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
+  }
+
   private static final int MAX_CELL = 80;
 
   private Renderer() {}
@@ -45,8 +59,8 @@ public final class Renderer {
   public static String render(Object result, Format format) {
     try {
       return switch (format) {
-        case json -> JSON.writeValueAsString(result) + "\n";
-        case yaml -> YAML.writeValueAsString(result);
+        case json -> Json.MAPPER.writeValueAsString(result) + "\n";
+        case yaml -> Yaml.MAPPER.writeValueAsString(result);
         case csv -> csv(asTabular(result));
         case table -> table(asTabular(result));
       };
@@ -62,18 +76,31 @@ public final class Renderer {
     }
     Column[] columns =
         t.columns().stream()
-            .map(h -> new Column().header(h).headerAlign(HorizontalAlign.LEFT).dataAlign(HorizontalAlign.LEFT)
-                .maxWidth(MAX_CELL, OverflowBehaviour.ELLIPSIS_RIGHT))
+            .map(
+                h ->
+                    new Column()
+                        .header(h)
+                        .headerAlign(HorizontalAlign.LEFT)
+                        .dataAlign(HorizontalAlign.LEFT)
+                        .maxWidth(MAX_CELL, OverflowBehaviour.ELLIPSIS_RIGHT))
             .toArray(Column[]::new);
-    Object[][] data = rows.stream().map(r -> r.stream().map(c -> c == null ? "" : c).toArray()).toArray(Object[][]::new);
-    return AsciiTable.builder().border(AsciiTable.NO_BORDERS).data(columns, data).asString().stripTrailing() + "\n";
+    Object[][] data =
+        rows.stream()
+            .map(r -> r.stream().map(c -> c == null ? "" : c).toArray())
+            .toArray(Object[][]::new);
+    return AsciiTable.builder()
+            .border(AsciiTable.NO_BORDERS)
+            .data(columns, data)
+            .asString()
+            .stripTrailing()
+        + "\n";
   }
 
   private static String csv(Tabular t) throws JsonProcessingException {
     StringBuilder sb = new StringBuilder();
-    sb.append(CSV.writeValueAsString(t.columns()));
+    sb.append(Csv.MAPPER.writeValueAsString(t.columns()));
     for (List<String> row : t.rows()) {
-      sb.append(CSV.writeValueAsString(row.stream().map(c -> c == null ? "" : c).toList()));
+      sb.append(Csv.MAPPER.writeValueAsString(row.stream().map(c -> c == null ? "" : c).toList()));
     }
     return sb.toString();
   }

@@ -54,7 +54,9 @@ public final class BucketExporter {
       String ref = local ? arn.name() : n.targetArn();
       rule.put("target", Map.of(n.type().key, ref));
       rules.add(rule);
-      if (local && n.type() == dev.s3proc.core.config.PipelineConfig.TargetType.QUEUE && !queues.containsKey(ref)) {
+      if (local
+          && n.type() == dev.s3proc.core.config.PipelineConfig.TargetType.QUEUE
+          && !queues.containsKey(ref)) {
         queueSpec(reader.queue(ref)).ifPresent(spec -> queues.put(ref, spec));
       }
     }
@@ -73,9 +75,11 @@ public final class BucketExporter {
   }
 
   private static java.util.Optional<String> ownerOf(LiveState.Bucket bucket) {
-    return bucket.notifications().stream().map(LiveState.Notification::id)
+    return bucket.notifications().stream()
+        .map(LiveState.Notification::id)
         .filter(id -> id != null && id.startsWith("s3proc.") && id.indexOf('.', 7) > 7)
-        .map(id -> id.substring(7, id.indexOf('.', 7))).findFirst();
+        .map(id -> id.substring(7, id.indexOf('.', 7)))
+        .findFirst();
   }
 
   private static String sanitize(String id) {
@@ -90,10 +94,14 @@ public final class BucketExporter {
     Map<String, Object> spec = new LinkedHashMap<>();
     Map<String, String> a = q.attributes();
     if (a.containsKey("VisibilityTimeout")) {
-      spec.put("visibilityTimeout", Durations.format(Duration.ofSeconds(Long.parseLong(a.get("VisibilityTimeout")))));
+      spec.put(
+          "visibilityTimeout",
+          Durations.format(Duration.ofSeconds(Long.parseLong(a.get("VisibilityTimeout")))));
     }
     if (a.containsKey("MessageRetentionPeriod")) {
-      spec.put("retention", Durations.format(Duration.ofSeconds(Long.parseLong(a.get("MessageRetentionPeriod")))));
+      spec.put(
+          "retention",
+          Durations.format(Duration.ofSeconds(Long.parseLong(a.get("MessageRetentionPeriod")))));
     }
     if (a.containsKey("RedrivePolicy")) {
       JsonNode rp = NotificationPlanner.tree(a.get("RedrivePolicy"));

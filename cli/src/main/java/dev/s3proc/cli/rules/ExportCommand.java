@@ -8,15 +8,26 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Print a bucket's live notification configuration as pipeline YAML, to adopt an existing bucket.",
-        "Rules s3proc owns lose their id prefix; queues in this account come with their settings and DLQ."})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a bucket's live notification configuration as pipeline YAML, to adopt an existing bucket.",
+      "Rules s3proc owns lose their id prefix; queues in this account come with their settings and DLQ."
+    })
 public class ExportCommand implements Callable<Integer> {
-  @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "Bucket to export.")
+  @Option(
+      names = "--bucket",
+      required = true,
+      paramLabel = "BUCKET",
+      description = "Bucket to export.")
   String bucket;
 
-  @Option(names = "--pipeline", paramLabel = "NAME",
-      description = "Pipeline name to write (default: the one whose rules are on the bucket, else the bucket name).")
+  @Option(
+      names = "--pipeline",
+      paramLabel = "NAME",
+      description =
+          "Pipeline name to write (default: the one whose rules are on the bucket, else the bucket name).")
   String pipeline;
 
   private final Context ctx;
@@ -29,7 +40,12 @@ public class ExportCommand implements Callable<Integer> {
   public Integer call() {
     var exported = new BucketExporter(ctx.clients()).export(bucket, pipeline);
     if (!exported.exists()) {
-      throw S3procException.runtime("bucket " + bucket + " does not exist in " + ctx.clients().region() + " or is not visible to these credentials");
+      throw S3procException.runtime(
+          "bucket "
+              + bucket
+              + " does not exist in "
+              + ctx.clients().region()
+              + " or is not visible to these credentials");
     }
     Format format = ctx.options().outputGiven() ? ctx.out().format() : Format.yaml;
     if (format == Format.table || format == Format.csv) {

@@ -18,11 +18,28 @@ public record LiveState(
     Map<String, Alarm> alarms,
     String alarmsUnavailable) {
 
-  /** A bucket's notification configuration, raw (to put back what s3proc does not own) and normalized. */
-  public record Bucket(String name, boolean exists, NotificationConfiguration raw, List<Notification> notifications, boolean eventBridge) {}
+  /**
+   * A bucket's notification configuration, raw (to put back what s3proc does not own) and
+   * normalized.
+   */
+  public record Bucket(
+      String name,
+      boolean exists,
+      NotificationConfiguration raw,
+      List<Notification> notifications,
+      boolean eventBridge) {}
 
-  /** One notification configuration, normalized for comparison: events sorted, filter names lowercase. */
-  public record Notification(String id, TargetType type, String targetArn, List<String> events, String prefix, String suffix) {}
+  /**
+   * One notification configuration, normalized for comparison: events sorted, filter names
+   * lowercase.
+   */
+  public record Notification(
+      String id,
+      TargetType type,
+      String targetArn,
+      List<String> events,
+      String prefix,
+      String suffix) {}
 
   /** A queue by name; {@code url} is null when it does not exist. */
   public record Queue(String name, String url, Map<String, String> attributes) {
@@ -35,8 +52,24 @@ public record LiveState(
 
   public record Function(String arn, boolean exists, String policy) {}
 
-  public record Table(String name, boolean exists, String keySchema, boolean hasTimeIndex, boolean ttlEnabled, String ttlAttribute) {}
+  public record Table(
+      String name,
+      boolean exists,
+      String keySchema,
+      boolean hasTimeIndex,
+      boolean ttlEnabled,
+      String ttlAttribute) {}
 
-  public record Alarm(String name, String namespace, String metric, Map<String, String> dimensions, String statistic,
-      int period, int evaluationPeriods, double threshold, String comparison, String treatMissingData, String state) {}
+  public record Alarm(
+      String name,
+      String namespace,
+      String metric,
+      Map<String, String> dimensions,
+      String statistic,
+      int period,
+      int evaluationPeriods,
+      double threshold,
+      String comparison,
+      String treatMissingData,
+      String state) {}
 }

@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
@@ -37,41 +41,117 @@ public final class LiveStateReader {
     this.clients = clients;
   }
 
+  /**
+   * Reads everything in parallel: against AWS each call is tens of milliseconds, and a pipeline
+   * needs a dozen or more. The first failure, if any, is rethrown as it was.
+   */
   public LiveState read(PipelineConfig config) {
-    String account = clients.sts().getCallerIdentity().account();
-    String partition = clients.partition();
-    String region = config.region();
-    Names names = new Names(config, partition, account);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "s3proc-read");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      CompletableFuture<String> account =
+          CompletableFuture.supplyAsync(() -> clients.sts().getCallerIdentity().account(), pool);
+      Map<String, CompletableFuture<LiveState.Bucket>> buckets = new LinkedHashMap<>();
+      config
+          .buckets()
+          .forEach(
+              b ->
+                  buckets.put(
+                      b.name(), CompletableFuture.supplyAsync(() -> bucket(b.name()), pool)));
+      Map<String, CompletableFuture<LiveState.Queue>> queues = new LinkedHashMap<>();
+      Set<String> byName = new java.util.LinkedHashSet<>();
+      config
+          .queues()
+          .values()
+          .forEach(
+              q -> {
+                if (q.dlq() != null) {
+                  byName.add(q.dlq().name());
+                }
+                byName.add(q.name());
+              });
+      config
+          .buckets()
+          .forEach(
+              b ->
+                  b.rules()
+                      .forEach(
+                          r -> {
+                            if (r.target().type() == TargetType.QUEUE && !r.target().isArn()) {
+                              byName.add(r.target().ref());
+                            }
+                          }));
+      byName.forEach(q -> queues.put(q, CompletableFuture.supplyAsync(() -> queue(q), pool)));
+      CompletableFuture<LiveState.Table> table =
+          CompletableFuture.supplyAsync(() -> table(config.audit().table()), pool);
+      CompletableFuture<Map<String, LiveState.Alarm>> alarms =
+          CompletableFuture.supplyAsync(() -> alarms(Names.alarmPrefix(config.pipeline())), pool);
 
-    Map<String, LiveState.Bucket> buckets = new LinkedHashMap<>();
-    for (PipelineConfig.Bucket b : config.buckets()) {
-      buckets.put(b.name(), bucket(b.name()));
-    }
-    Map<String, LiveState.Queue> queues = new LinkedHashMap<>();
-    for (String q : names.managedQueueNames()) {
-      queues.put(q, queue(q));
-    }
-    Map<String, LiveState.Topic> topics = new LinkedHashMap<>();
-    Map<String, LiveState.Function> functions = new LinkedHashMap<>();
-    for (PipelineConfig.Bucket b : config.buckets()) {
-      for (PipelineConfig.Rule r : b.rules()) {
-        String arn = names.targetArn(r.target());
-        if (r.target().type() == TargetType.TOPIC) {
-          topics.computeIfAbsent(arn, this::topic);
-        } else if (r.target().type() == TargetType.LAMBDA) {
-          functions.computeIfAbsent(arn, this::function);
+      Names names = new Names(config, clients.partition(), join(account));
+      for (String q : names.managedQueueNames()) {
+        queues.computeIfAbsent(q, name -> CompletableFuture.supplyAsync(() -> queue(name), pool));
+      }
+      Map<String, CompletableFuture<LiveState.Topic>> topics = new LinkedHashMap<>();
+      Map<String, CompletableFuture<LiveState.Function>> functions = new LinkedHashMap<>();
+      for (PipelineConfig.Bucket b : config.buckets()) {
+        for (PipelineConfig.Rule r : b.rules()) {
+          String arn = names.targetArn(r.target());
+          if (r.target().type() == TargetType.TOPIC) {
+            topics.computeIfAbsent(arn, a -> CompletableFuture.supplyAsync(() -> topic(a), pool));
+          } else if (r.target().type() == TargetType.LAMBDA) {
+            functions.computeIfAbsent(
+                arn, a -> CompletableFuture.supplyAsync(() -> function(a), pool));
+          }
         }
       }
+      Map<String, LiveState.Alarm> alarmMap = Map.of();
+      String alarmsUnavailable = null;
+      try {
+        alarmMap = join(alarms);
+      } catch (SdkClientException e) {
+        alarmsUnavailable =
+            "CloudWatch is not reachable (" + e.getMessage() + "): alarms are not planned";
+      }
+      Map<String, LiveState.Queue> queueMap = new LinkedHashMap<>();
+      names.managedQueueNames().forEach(q -> queueMap.put(q, join(queues.get(q))));
+      return new LiveState(
+          names.account(),
+          names.partition(),
+          config.region(),
+          joinAll(buckets),
+          queueMap,
+          joinAll(topics),
+          joinAll(functions),
+          join(table),
+          alarmMap,
+          alarmsUnavailable);
+    } finally {
+      pool.shutdownNow();
     }
-    LiveState.Table table = table(config.audit().table());
-    Map<String, LiveState.Alarm> alarms = new LinkedHashMap<>();
-    String alarmsUnavailable = null;
+  }
+
+  private static <K, V> Map<K, V> joinAll(Map<K, CompletableFuture<V>> futures) {
+    Map<K, V> out = new LinkedHashMap<>();
+    futures.forEach((k, f) -> out.put(k, join(f)));
+    return out;
+  }
+
+  /** Waits for a read and rethrows its own exception, not a CompletionException around it. */
+  private static <T> T join(CompletableFuture<T> future) {
     try {
-      alarms = alarms(Names.alarmPrefix(config.pipeline()));
-    } catch (SdkClientException e) {
-      alarmsUnavailable = "CloudWatch is not reachable (" + e.getMessage() + "): alarms are not planned";
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
     }
-    return new LiveState(account, partition, region, buckets, queues, topics, functions, table, alarms, alarmsUnavailable);
   }
 
   LiveState.Bucket bucket(String name) {
@@ -86,7 +166,8 @@ public final class LiveStateReader {
       }
       throw e;
     }
-    return new LiveState.Bucket(name, true, raw, normalize(raw), raw.eventBridgeConfiguration() != null);
+    return new LiveState.Bucket(
+        name, true, raw, normalize(raw), raw.eventBridgeConfiguration() != null);
   }
 
   static NotificationConfiguration read(GetBucketNotificationConfigurationResponse r) {
@@ -100,14 +181,38 @@ public final class LiveStateReader {
 
   static List<LiveState.Notification> normalize(NotificationConfiguration raw) {
     List<LiveState.Notification> list = new ArrayList<>();
-    raw.queueConfigurations().forEach(q -> list.add(notification(q.id(), TargetType.QUEUE, q.queueArn(), q.eventsAsStrings(), q.filter())));
-    raw.topicConfigurations().forEach(t -> list.add(notification(t.id(), TargetType.TOPIC, t.topicArn(), t.eventsAsStrings(), t.filter())));
-    raw.lambdaFunctionConfigurations().forEach(l -> list.add(notification(l.id(), TargetType.LAMBDA, l.lambdaFunctionArn(), l.eventsAsStrings(), l.filter())));
+    raw.queueConfigurations()
+        .forEach(
+            q ->
+                list.add(
+                    notification(
+                        q.id(), TargetType.QUEUE, q.queueArn(), q.eventsAsStrings(), q.filter())));
+    raw.topicConfigurations()
+        .forEach(
+            t ->
+                list.add(
+                    notification(
+                        t.id(), TargetType.TOPIC, t.topicArn(), t.eventsAsStrings(), t.filter())));
+    raw.lambdaFunctionConfigurations()
+        .forEach(
+            l ->
+                list.add(
+                    notification(
+                        l.id(),
+                        TargetType.LAMBDA,
+                        l.lambdaFunctionArn(),
+                        l.eventsAsStrings(),
+                        l.filter())));
     list.sort(Comparator.comparing(n -> String.valueOf(n.id())));
     return list;
   }
 
-  private static LiveState.Notification notification(String id, TargetType type, String arn, List<String> events, NotificationConfigurationFilter filter) {
+  private static LiveState.Notification notification(
+      String id,
+      TargetType type,
+      String arn,
+      List<String> events,
+      NotificationConfigurationFilter filter) {
     String prefix = "";
     String suffix = "";
     if (filter != null && filter.key() != null) {
@@ -120,14 +225,19 @@ public final class LiveStateReader {
         }
       }
     }
-    return new LiveState.Notification(id, type, arn, List.copyOf(new TreeSet<>(events)), prefix, suffix);
+    return new LiveState.Notification(
+        id, type, arn, List.copyOf(new TreeSet<>(events)), prefix, suffix);
   }
 
   LiveState.Queue queue(String name) {
     try {
       String url = clients.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
-      Map<String, String> attributes = new LinkedHashMap<>(
-          clients.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributesAsStrings());
+      Map<String, String> attributes =
+          new LinkedHashMap<>(
+              clients
+                  .sqs()
+                  .getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                  .attributesAsStrings());
       return new LiveState.Queue(name, url, attributes);
     } catch (QueueDoesNotExistException e) {
       return new LiveState.Queue(name, null, Map.of());
@@ -136,7 +246,8 @@ public final class LiveStateReader {
 
   private LiveState.Topic topic(String arn) {
     try {
-      Map<String, String> attributes = clients.sns().getTopicAttributes(r -> r.topicArn(arn)).attributes();
+      Map<String, String> attributes =
+          clients.sns().getTopicAttributes(r -> r.topicArn(arn)).attributes();
       return new LiveState.Topic(arn, true, attributes.get("Policy"));
     } catch (NotFoundException e) {
       return new LiveState.Topic(arn, false, null);
@@ -150,7 +261,8 @@ public final class LiveStateReader {
       return new LiveState.Function(arn, false, null);
     }
     try {
-      return new LiveState.Function(arn, true, clients.lambda().getPolicy(r -> r.functionName(arn)).policy());
+      return new LiveState.Function(
+          arn, true, clients.lambda().getPolicy(r -> r.functionName(arn)).policy());
     } catch (ResourceNotFoundException e) {
       return new LiveState.Function(arn, true, null);
     }
@@ -163,22 +275,46 @@ public final class LiveStateReader {
     } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
       return new LiveState.Table(name, false, null, false, false, null);
     }
-    String keys = d.table().keySchema().stream()
-        .map(k -> k.attributeName() + (k.keyType() == KeyType.HASH ? "(hash)" : "(range)")).reduce((a, b) -> a + "," + b).orElse("");
-    boolean index = d.table().globalSecondaryIndexes().stream().anyMatch(i -> i.indexName().equals(AuditSchema.TIME_INDEX));
+    String keys =
+        d.table().keySchema().stream()
+            .map(k -> k.attributeName() + (k.keyType() == KeyType.HASH ? "(hash)" : "(range)"))
+            .reduce((a, b) -> a + "," + b)
+            .orElse("");
+    boolean index =
+        d.table().globalSecondaryIndexes().stream()
+            .anyMatch(i -> i.indexName().equals(AuditSchema.TIME_INDEX));
     var ttl = clients.dynamoDb().describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
-    boolean ttlOn = ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING);
-    return new LiveState.Table(name, true, keys, index, ttlOn, ttl == null ? null : ttl.attributeName());
+    boolean ttlOn =
+        ttl != null
+            && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
+                || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING);
+    return new LiveState.Table(
+        name, true, keys, index, ttlOn, ttl == null ? null : ttl.attributeName());
   }
 
   private Map<String, LiveState.Alarm> alarms(String prefix) {
     Map<String, LiveState.Alarm> alarms = new LinkedHashMap<>();
-    for (MetricAlarm a : clients.cloudWatch().describeAlarmsPaginator(r -> r.alarmNamePrefix(prefix)).metricAlarms()) {
+    for (MetricAlarm a :
+        clients
+            .cloudWatch()
+            .describeAlarmsPaginator(r -> r.alarmNamePrefix(prefix))
+            .metricAlarms()) {
       Map<String, String> dims = new LinkedHashMap<>();
       a.dimensions().forEach(d -> dims.put(d.name(), d.value()));
-      alarms.put(a.alarmName(), new LiveState.Alarm(a.alarmName(), a.namespace(), a.metricName(), dims, a.statisticAsString(),
-          a.period() == null ? 0 : a.period(), a.evaluationPeriods() == null ? 0 : a.evaluationPeriods(),
-          a.threshold() == null ? 0 : a.threshold(), a.comparisonOperatorAsString(), a.treatMissingData(), a.stateValueAsString()));
+      alarms.put(
+          a.alarmName(),
+          new LiveState.Alarm(
+              a.alarmName(),
+              a.namespace(),
+              a.metricName(),
+              dims,
+              a.statisticAsString(),
+              a.period() == null ? 0 : a.period(),
+              a.evaluationPeriods() == null ? 0 : a.evaluationPeriods(),
+              a.threshold() == null ? 0 : a.threshold(),
+              a.comparisonOperatorAsString(),
+              a.treatMissingData(),
+              a.stateValueAsString()));
     }
     return alarms;
   }
@@ -209,20 +345,33 @@ public final class LiveStateReader {
       return Arn.sqs(partition, config.region(), account, name);
     }
 
-    /** Every queue s3proc manages: those under queues: with their DLQs, and queue targets in this account. */
+    /**
+     * Every queue s3proc manages: those under queues: with their DLQs, and queue targets in this
+     * account.
+     */
     public Set<String> managedQueueNames() {
       Set<String> names = new java.util.LinkedHashSet<>();
-      config.queues().values().forEach(q -> {
-        if (q.dlq() != null) {
-          names.add(q.dlq().name());
-        }
-        names.add(q.name());
-      });
-      config.buckets().forEach(b -> b.rules().forEach(r -> {
-        if (r.target().type() == TargetType.QUEUE && manages(r.target())) {
-          names.add(r.target().name());
-        }
-      }));
+      config
+          .queues()
+          .values()
+          .forEach(
+              q -> {
+                if (q.dlq() != null) {
+                  names.add(q.dlq().name());
+                }
+                names.add(q.name());
+              });
+      config
+          .buckets()
+          .forEach(
+              b ->
+                  b.rules()
+                      .forEach(
+                          r -> {
+                            if (r.target().type() == TargetType.QUEUE && manages(r.target())) {
+                              names.add(r.target().name());
+                            }
+                          }));
       return names;
     }
 

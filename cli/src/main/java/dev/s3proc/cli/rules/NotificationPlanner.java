@@ -30,6 +30,7 @@ import java.util.TreeSet;
  */
 public final class NotificationPlanner {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** The seed's target: a file processed within 30 s of upload. */
   static final double OLDEST_AGE_THRESHOLD_SECONDS = 30;
 
@@ -60,7 +61,12 @@ public final class NotificationPlanner {
     for (PipelineConfig.Bucket b : config.buckets()) {
       bucket(b);
     }
-    return new Plan(config.pipeline(), List.copyOf(changes), List.copyOf(kept), List.copyOf(problems), List.copyOf(notes));
+    return new Plan(
+        config.pipeline(),
+        List.copyOf(changes),
+        List.copyOf(kept),
+        List.copyOf(problems),
+        List.copyOf(notes));
   }
 
   // ---- queues --------------------------------------------------------------------------------
@@ -68,22 +74,38 @@ public final class NotificationPlanner {
   private void queues() {
     Map<String, Set<String>> bucketsByQueue = bucketsByTarget(TargetType.QUEUE);
     Map<String, List<String>> sourcesByDlq = new LinkedHashMap<>();
-    config.queues().values().forEach(q -> {
-      if (q.dlq() != null) {
-        sourcesByDlq.computeIfAbsent(q.dlq().name(), k -> new ArrayList<>()).add(names.queueArn(q.name()));
-      }
-    });
+    config
+        .queues()
+        .values()
+        .forEach(
+            q -> {
+              if (q.dlq() != null) {
+                sourcesByDlq
+                    .computeIfAbsent(q.dlq().name(), k -> new ArrayList<>())
+                    .add(names.queueArn(q.name()));
+              }
+            });
     for (String name : names.managedQueueNames()) {
       Map<String, String> desired = new LinkedHashMap<>();
       PipelineConfig.Queue spec = config.queues().get(name);
-      PipelineConfig.Dlq dlqOf = config.queues().values().stream().map(PipelineConfig.Queue::dlq)
-          .filter(d -> d != null && d.name().equals(name)).findFirst().orElse(null);
+      PipelineConfig.Dlq dlqOf =
+          config.queues().values().stream()
+              .map(PipelineConfig.Queue::dlq)
+              .filter(d -> d != null && d.name().equals(name))
+              .findFirst()
+              .orElse(null);
       if (spec != null) {
         desired.put("VisibilityTimeout", Long.toString(spec.visibilityTimeout().toSeconds()));
         desired.put("MessageRetentionPeriod", Long.toString(spec.retention().toSeconds()));
         if (spec.dlq() != null) {
-          desired.put("RedrivePolicy", json(Map.of("deadLetterTargetArn", names.queueArn(spec.dlq().name()),
-              "maxReceiveCount", spec.dlq().maxReceiveCount())));
+          desired.put(
+              "RedrivePolicy",
+              json(
+                  Map.of(
+                      "deadLetterTargetArn",
+                      names.queueArn(spec.dlq().name()),
+                      "maxReceiveCount",
+                      spec.dlq().maxReceiveCount())));
         }
       } else if (dlqOf != null) {
         desired.put("MessageRetentionPeriod", Long.toString(dlqOf.retention().toSeconds()));
@@ -91,14 +113,19 @@ public final class NotificationPlanner {
       Set<String> buckets = bucketsByQueue.getOrDefault(names.queueArn(name), Set.of());
       LiveState.Queue current = live.queues().get(name);
       if (!buckets.isEmpty()) {
-        String policy = mergePolicy(current == null ? null : current.attributes().get("Policy"),
-            statements(buckets, "s3.amazonaws.com", "sqs:SendMessage", names.queueArn(name)));
+        String policy =
+            mergePolicy(
+                current == null ? null : current.attributes().get("Policy"),
+                statements(buckets, "s3.amazonaws.com", "sqs:SendMessage", names.queueArn(name)));
         if (policy != null) {
           desired.put("Policy", policy);
         }
       }
-      String redriveAllow = sourcesByDlq.containsKey(name)
-          ? json(Map.of("redrivePermission", "byQueue", "sourceQueueArns", sourcesByDlq.get(name))) : null;
+      String redriveAllow =
+          sourcesByDlq.containsKey(name)
+              ? json(
+                  Map.of("redrivePermission", "byQueue", "sourceQueueArns", sourcesByDlq.get(name)))
+              : null;
       String kind = dlqOf != null ? "dlq" : "queue";
       if (current == null || !current.exists()) {
         Map<String, String> attributes = new LinkedHashMap<>(desired);
@@ -108,8 +135,14 @@ public final class NotificationPlanner {
         if (name.endsWith(".fifo")) {
           attributes.put("FifoQueue", "true");
         }
-        changes.add(new Change(Action.CREATE, kind, name, describeAttributes(attributes),
-            new Plan.CreateQueue(name, attributes, Map.of("s3proc:pipeline", config.pipeline()))));
+        changes.add(
+            new Change(
+                Action.CREATE,
+                kind,
+                name,
+                describeAttributes(attributes),
+                new Plan.CreateQueue(
+                    name, attributes, Map.of("s3proc:pipeline", config.pipeline()))));
         continue;
       }
       Map<String, String> update = new LinkedHashMap<>();
@@ -118,16 +151,24 @@ public final class NotificationPlanner {
         String now = current.attributes().get(e.getKey());
         if (!sameAttribute(e.getKey(), now, e.getValue())) {
           update.put(e.getKey(), e.getValue());
-          details.add(e.getKey() + ": " + shortValue(e.getKey(), now) + " -> " + shortValue(e.getKey(), e.getValue()));
+          details.add(
+              e.getKey()
+                  + ": "
+                  + shortValue(e.getKey(), now)
+                  + " -> "
+                  + shortValue(e.getKey(), e.getValue()));
         }
       }
-      if (redriveAllow != null && current.attributes().containsKey("RedriveAllowPolicy")
+      if (redriveAllow != null
+          && current.attributes().containsKey("RedriveAllowPolicy")
           && !sameJson(current.attributes().get("RedriveAllowPolicy"), redriveAllow)) {
         update.put("RedriveAllowPolicy", redriveAllow);
-        details.add("RedriveAllowPolicy: allow redrive from " + String.join(", ", sourcesByDlq.get(name)));
+        details.add(
+            "RedriveAllowPolicy: allow redrive from " + String.join(", ", sourcesByDlq.get(name)));
       }
       if (!update.isEmpty()) {
-        changes.add(new Change(Action.UPDATE, kind, name, details, new Plan.UpdateQueue(name, update)));
+        changes.add(
+            new Change(Action.UPDATE, kind, name, details, new Plan.UpdateQueue(name, update)));
       }
     }
   }
@@ -153,11 +194,16 @@ public final class NotificationPlanner {
       return "(none)";
     }
     return switch (key) {
-      case "VisibilityTimeout", "MessageRetentionPeriod" -> Durations.format(java.time.Duration.ofSeconds(Long.parseLong(value)));
+      case "VisibilityTimeout", "MessageRetentionPeriod" ->
+          Durations.format(java.time.Duration.ofSeconds(Long.parseLong(value)));
       case "Policy" -> "allow S3 to deliver (statements " + ownedSids(value) + ")";
       case "RedrivePolicy" -> {
         JsonNode n = tree(value);
-        yield "to " + n.path("deadLetterTargetArn").asText().replaceAll(".*:", "") + " after " + n.path("maxReceiveCount").asText() + " receives";
+        yield "to "
+            + n.path("deadLetterTargetArn").asText().replaceAll(".*:", "")
+            + " after "
+            + n.path("maxReceiveCount").asText()
+            + " receives";
       }
       default -> value;
     };
@@ -173,17 +219,36 @@ public final class NotificationPlanner {
       boolean managed = arn.contains(":" + live.account() + ":");
       if (topic == null || !topic.exists()) {
         if (!managed) {
-          problems.add("topic " + arn + " does not exist or is not visible to account " + live.account() + ": create it in its account first");
+          problems.add(
+              "topic "
+                  + arn
+                  + " does not exist or is not visible to account "
+                  + live.account()
+                  + ": create it in its account first");
           continue;
         }
         String name = arn.substring(arn.lastIndexOf(':') + 1);
-        changes.add(new Change(Action.CREATE, "topic", name, List.of("standard SNS topic"), new Plan.CreateTopic(name)));
+        changes.add(
+            new Change(
+                Action.CREATE,
+                "topic",
+                name,
+                List.of("standard SNS topic"),
+                new Plan.CreateTopic(name)));
       }
-      String policy = mergePolicy(topic == null ? null : topic.policy(), statements(e.getValue(), "s3.amazonaws.com", "SNS:Publish", arn));
-      if (policy != null && (topic == null || topic.policy() == null || !sameJson(topic.policy(), policy))) {
-        changes.add(new Change(topic != null && topic.exists() ? Action.UPDATE : Action.CREATE, "topic-policy",
-            arn.substring(arn.lastIndexOf(':') + 1), List.of("allow S3 to publish from " + String.join(", ", e.getValue())),
-            new Plan.SetTopicPolicy(arn, policy)));
+      String policy =
+          mergePolicy(
+              topic == null ? null : topic.policy(),
+              statements(e.getValue(), "s3.amazonaws.com", "SNS:Publish", arn));
+      if (policy != null
+          && (topic == null || topic.policy() == null || !sameJson(topic.policy(), policy))) {
+        changes.add(
+            new Change(
+                topic != null && topic.exists() ? Action.UPDATE : Action.CREATE,
+                "topic-policy",
+                arn.substring(arn.lastIndexOf(':') + 1),
+                List.of("allow S3 to publish from " + String.join(", ", e.getValue())),
+                new Plan.SetTopicPolicy(arn, policy)));
       }
     }
   }
@@ -195,8 +260,12 @@ public final class NotificationPlanner {
       LiveState.Function fn = live.functions().get(arn);
       String name = arn.substring(arn.indexOf(":function:") + ":function:".length());
       if (fn == null || !fn.exists()) {
-        problems.add("lambda function " + name + " does not exist in " + live.region()
-            + ": deploy it first (config/template.yaml), then apply again");
+        problems.add(
+            "lambda function "
+                + name
+                + " does not exist in "
+                + live.region()
+                + ": deploy it first (config/template.yaml), then apply again");
         continue;
       }
       Set<String> present = new LinkedHashSet<>();
@@ -211,14 +280,23 @@ public final class NotificationPlanner {
       for (String bucket : e.getValue()) {
         String sid = names.statementId(bucket);
         if (!present.remove(sid)) {
-          changes.add(new Change(Action.CREATE, "lambda-permission", name + " " + sid,
-              List.of("allow s3.amazonaws.com to invoke from arn:aws:s3:::" + bucket),
-              new Plan.LambdaPermission(arn, sid, bucket, live.account(), true)));
+          changes.add(
+              new Change(
+                  Action.CREATE,
+                  "lambda-permission",
+                  name + " " + sid,
+                  List.of("allow s3.amazonaws.com to invoke from arn:aws:s3:::" + bucket),
+                  new Plan.LambdaPermission(arn, sid, bucket, live.account(), true)));
         }
       }
       for (String stale : present) {
-        changes.add(new Change(Action.DELETE, "lambda-permission", name + " " + stale, List.of("no rule of this pipeline uses it"),
-            new Plan.LambdaPermission(arn, stale, null, live.account(), false)));
+        changes.add(
+            new Change(
+                Action.DELETE,
+                "lambda-permission",
+                name + " " + stale,
+                List.of("no rule of this pipeline uses it"),
+                new Plan.LambdaPermission(arn, stale, null, live.account(), false)));
       }
     }
   }
@@ -228,20 +306,38 @@ public final class NotificationPlanner {
   private void table() {
     LiveState.Table t = live.table();
     if (!t.exists()) {
-      changes.add(new Change(Action.CREATE, "table", t.name(),
-          List.of("audit trail: pk/sk per object, index " + AuditSchema.TIME_INDEX + " by hour, TTL on " + AuditSchema.TTL_ATTRIBUTE),
-          new Plan.CreateTable(t.name())));
+      changes.add(
+          new Change(
+              Action.CREATE,
+              "table",
+              t.name(),
+              List.of(
+                  "audit trail: pk/sk per object, index "
+                      + AuditSchema.TIME_INDEX
+                      + " by hour, TTL on "
+                      + AuditSchema.TTL_ATTRIBUTE),
+              new Plan.CreateTable(t.name())));
       return;
     }
     String expected = AuditSchema.PK + "(hash)," + AuditSchema.SK + "(range)";
     if (!expected.equals(t.keySchema()) || !t.hasTimeIndex()) {
-      problems.add("table " + t.name() + " exists but is not an s3proc audit table (keys " + t.keySchema()
-          + (t.hasTimeIndex() ? "" : ", no " + AuditSchema.TIME_INDEX + " index")
-          + "): set audit.table to another name, or delete the table");
+      problems.add(
+          "table "
+              + t.name()
+              + " exists but is not an s3proc audit table (keys "
+              + t.keySchema()
+              + (t.hasTimeIndex() ? "" : ", no " + AuditSchema.TIME_INDEX + " index")
+              + "): set audit.table to another name, or delete the table");
       return;
     }
     if (!t.ttlEnabled()) {
-      changes.add(new Change(Action.UPDATE, "table", t.name(), List.of("enable TTL on " + AuditSchema.TTL_ATTRIBUTE), new Plan.EnableTtl(t.name())));
+      changes.add(
+          new Change(
+              Action.UPDATE,
+              "table",
+              t.name(),
+              List.of("enable TTL on " + AuditSchema.TTL_ATTRIBUTE),
+              new Plan.EnableTtl(t.name())));
     }
   }
 
@@ -255,12 +351,30 @@ public final class NotificationPlanner {
     for (PipelineConfig.Queue q : config.queues().values()) {
       if (q.dlq() != null) {
         String name = prefix + q.dlq().name() + ".depth";
-        desired.put(name, new Plan.PutAlarm(name, "s3proc " + config.pipeline() + ": messages waiting in DLQ " + q.dlq().name(),
-            "ApproximateNumberOfMessagesVisible", q.dlq().name(), 0, "GreaterThanThreshold"));
+        desired.put(
+            name,
+            new Plan.PutAlarm(
+                name,
+                "s3proc " + config.pipeline() + ": messages waiting in DLQ " + q.dlq().name(),
+                "ApproximateNumberOfMessagesVisible",
+                q.dlq().name(),
+                0,
+                "GreaterThanThreshold"));
       }
       String name = prefix + q.name() + ".oldest-age";
-      desired.put(name, new Plan.PutAlarm(name, "s3proc " + config.pipeline() + ": oldest message in " + q.name() + " older than the 30 s target",
-          "ApproximateAgeOfOldestMessage", q.name(), OLDEST_AGE_THRESHOLD_SECONDS, "GreaterThanThreshold"));
+      desired.put(
+          name,
+          new Plan.PutAlarm(
+              name,
+              "s3proc "
+                  + config.pipeline()
+                  + ": oldest message in "
+                  + q.name()
+                  + " older than the 30 s target",
+              "ApproximateAgeOfOldestMessage",
+              q.name(),
+              OLDEST_AGE_THRESHOLD_SECONDS,
+              "GreaterThanThreshold"));
     }
     for (Plan.PutAlarm a : desired.values()) {
       LiveState.Alarm current = live.alarms().get(a.name());
@@ -273,15 +387,25 @@ public final class NotificationPlanner {
     }
     for (String name : live.alarms().keySet()) {
       if (!desired.containsKey(name)) {
-        changes.add(new Change(Action.DELETE, "alarm", name, List.of("no queue of this pipeline needs it"), new Plan.DeleteAlarm(name)));
+        changes.add(
+            new Change(
+                Action.DELETE,
+                "alarm",
+                name,
+                List.of("no queue of this pipeline needs it"),
+                new Plan.DeleteAlarm(name)));
       }
     }
   }
 
   private static boolean matches(LiveState.Alarm live, Plan.PutAlarm a) {
-    return "AWS/SQS".equals(live.namespace()) && a.metric().equals(live.metric())
-        && a.queue().equals(live.dimensions().get("QueueName")) && live.threshold() == a.threshold()
-        && a.comparison().equals(live.comparison()) && live.period() == 60 && live.evaluationPeriods() == 1
+    return "AWS/SQS".equals(live.namespace())
+        && a.metric().equals(live.metric())
+        && a.queue().equals(live.dimensions().get("QueueName"))
+        && live.threshold() == a.threshold()
+        && a.comparison().equals(live.comparison())
+        && live.period() == 60
+        && live.evaluationPeriods() == 1
         && "Maximum".equals(live.statistic());
   }
 
@@ -290,16 +414,27 @@ public final class NotificationPlanner {
   private void bucket(PipelineConfig.Bucket b) {
     LiveState.Bucket current = live.buckets().get(b.name());
     if (current == null || !current.exists()) {
-      problems.add("bucket " + b.name() + " does not exist (or is not visible to account " + live.account()
-          + "): create it first, or fix the name in the pipeline file");
+      problems.add(
+          "bucket "
+              + b.name()
+              + " does not exist (or is not visible to account "
+              + live.account()
+              + "): create it first, or fix the name in the pipeline file");
       return;
     }
     String ownedPrefix = config.ownedIdPrefix();
     Map<String, Notification> desired = new LinkedHashMap<>();
     for (PipelineConfig.Rule r : b.rules()) {
       String id = ownedPrefix + r.id();
-      desired.put(id, new Notification(id, r.target().type(), names.targetArn(r.target()),
-          List.copyOf(new TreeSet<>(r.events())), r.prefix(), r.suffix()));
+      desired.put(
+          id,
+          new Notification(
+              id,
+              r.target().type(),
+              names.targetArn(r.target()),
+              List.copyOf(new TreeSet<>(r.events())),
+              r.prefix(),
+              r.suffix()));
     }
     Map<String, Notification> owned = new LinkedHashMap<>();
     List<Notification> foreign = new ArrayList<>();
@@ -334,27 +469,63 @@ public final class NotificationPlanner {
       changed = true;
     }
     for (Notification f : foreign) {
-      kept.add(new Change(Action.KEEP, "notification", b.name() + " " + (f.id() == null ? "(no id)" : f.id()),
-          List.of("not owned by pipeline " + config.pipeline() + ": " + describe(f)), null));
+      kept.add(
+          new Change(
+              Action.KEEP,
+              "notification",
+              b.name() + " " + (f.id() == null ? "(no id)" : f.id()),
+              List.of("not owned by pipeline " + config.pipeline() + ": " + describe(f)),
+              null));
       for (Notification d : desired.values()) {
-        FilterOverlap.sharedEvent(d.events(), d.prefix(), d.suffix(), f.events(), f.prefix(), f.suffix())
-            .ifPresent(event -> problems.add("rule " + d.id().substring(ownedPrefix.length()) + " overlaps configuration "
-                + f.id() + " on bucket " + b.name() + " (" + event + "), which s3proc does not own: S3 would reject the configuration; "
-                + "change the rule's filter, or remove the other configuration"));
+        FilterOverlap.sharedEvent(
+                d.events(), d.prefix(), d.suffix(), f.events(), f.prefix(), f.suffix())
+            .ifPresent(
+                event ->
+                    problems.add(
+                        "rule "
+                            + d.id().substring(ownedPrefix.length())
+                            + " overlaps configuration "
+                            + f.id()
+                            + " on bucket "
+                            + b.name()
+                            + " ("
+                            + event
+                            + "), which s3proc does not own: S3 would reject the configuration; "
+                            + "change the rule's filter, or remove the other configuration"));
       }
     }
     if (changed) {
-      Action action = owned.isEmpty() && !desired.isEmpty() ? Action.CREATE : desired.isEmpty() ? Action.DELETE : Action.UPDATE;
-      changes.add(new Change(action, "notifications", b.name(), details,
-          new Plan.PutNotifications(b.name(), List.copyOf(desired.values()), b.eventBridge())));
+      Action action =
+          owned.isEmpty() && !desired.isEmpty()
+              ? Action.CREATE
+              : desired.isEmpty() ? Action.DELETE : Action.UPDATE;
+      changes.add(
+          new Change(
+              action,
+              "notifications",
+              b.name(),
+              details,
+              new Plan.PutNotifications(b.name(), List.copyOf(desired.values()), b.eventBridge())));
     }
   }
 
   private String describe(Notification n) {
-    String id = n.id() == null ? "" : n.id().startsWith(config.ownedIdPrefix()) ? n.id().substring(config.ownedIdPrefix().length()) : n.id();
+    String id =
+        n.id() == null
+            ? ""
+            : n.id().startsWith(config.ownedIdPrefix())
+                ? n.id().substring(config.ownedIdPrefix().length())
+                : n.id();
     String target = n.targetArn().substring(n.targetArn().lastIndexOf(':') + 1);
-    return id + ": " + String.join(",", n.events()) + (n.prefix().isEmpty() ? "" : " prefix=" + n.prefix())
-        + (n.suffix().isEmpty() ? "" : " suffix=" + n.suffix()) + " -> " + n.type().key + " " + target;
+    return id
+        + ": "
+        + String.join(",", n.events())
+        + (n.prefix().isEmpty() ? "" : " prefix=" + n.prefix())
+        + (n.suffix().isEmpty() ? "" : " suffix=" + n.suffix())
+        + " -> "
+        + n.type().key
+        + " "
+        + target;
   }
 
   // ---- policies ------------------------------------------------------------------------------
@@ -364,17 +535,23 @@ public final class NotificationPlanner {
     for (PipelineConfig.Bucket b : config.buckets()) {
       for (PipelineConfig.Rule r : b.rules()) {
         if (r.target().type() == type && names.manages(r.target())) {
-          map.computeIfAbsent(names.targetArn(r.target()), k -> new LinkedHashSet<>()).add(b.name());
+          map.computeIfAbsent(names.targetArn(r.target()), k -> new LinkedHashSet<>())
+              .add(b.name());
         } else if (r.target().type() == type) {
-          notes.add(r.target() + " is in another account or region: grant S3 permission to deliver there yourself");
+          notes.add(
+              r.target()
+                  + " is in another account or region: grant S3 permission to deliver there yourself");
         }
       }
     }
     return map;
   }
 
-  /** One statement per bucket allowing S3 to deliver, scoped by aws:SourceArn and aws:SourceAccount. */
-  private List<ObjectNode> statements(Set<String> buckets, String principal, String action, String resource) {
+  /**
+   * One statement per bucket allowing S3 to deliver, scoped by aws:SourceArn and aws:SourceAccount.
+   */
+  private List<ObjectNode> statements(
+      Set<String> buckets, String principal, String action, String resource) {
     List<ObjectNode> statements = new ArrayList<>();
     for (String bucket : buckets) {
       ObjectNode st = JSON.createObjectNode();
@@ -384,7 +561,9 @@ public final class NotificationPlanner {
       st.put("Action", action);
       st.put("Resource", resource);
       ObjectNode condition = st.putObject("Condition");
-      condition.putObject("ArnLike").put("aws:SourceArn", "arn:" + live.partition() + ":s3:::" + bucket);
+      condition
+          .putObject("ArnLike")
+          .put("aws:SourceArn", "arn:" + live.partition() + ":s3:::" + bucket);
       condition.putObject("StringEquals").put("aws:SourceAccount", live.account());
       statements.add(st);
     }
@@ -406,7 +585,8 @@ public final class NotificationPlanner {
     ArrayNode merged = JSON.createArrayNode();
     List<JsonNode> ours = new ArrayList<>();
     JsonNode existing = doc.path("Statement");
-    Iterable<JsonNode> statements = existing.isArray() ? existing : existing.isObject() ? List.of(existing) : List.of();
+    Iterable<JsonNode> statements =
+        existing.isArray() ? existing : existing.isObject() ? List.of(existing) : List.of();
     for (JsonNode st : statements) {
       if (st.path("Sid").asText().startsWith(names.statementPrefix())) {
         ours.add(st);

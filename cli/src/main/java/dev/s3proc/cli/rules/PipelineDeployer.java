@@ -5,7 +5,10 @@ import dev.s3proc.core.config.PipelineConfig;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Plans and applies a pipeline: the service behind {@code rules plan}, {@code rules apply} and {@code local up}. */
+/**
+ * Plans and applies a pipeline: the service behind {@code rules plan}, {@code rules apply} and
+ * {@code local up}.
+ */
 public final class PipelineDeployer {
   private final ClientFactory clients;
 

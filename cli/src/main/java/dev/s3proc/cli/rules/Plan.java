@@ -13,7 +13,13 @@ import java.util.Map;
  * @param kept configurations s3proc does not own, left exactly as they are
  * @param problems what blocks an apply (a missing bucket or function, a clash with a foreign rule)
  */
-public record Plan(String pipeline, List<Change> changes, List<Change> kept, List<String> problems, List<String> notes) implements Tabular {
+public record Plan(
+    String pipeline,
+    List<Change> changes,
+    List<Change> kept,
+    List<String> problems,
+    List<String> notes)
+    implements Tabular {
 
   public enum Action {
     CREATE("+", "create"),
@@ -33,7 +39,12 @@ public record Plan(String pipeline, List<Change> changes, List<Change> kept, Lis
   /**
    * One step. {@code payload} carries what the applier needs and is not part of the JSON contract.
    */
-  public record Change(Action action, String resource, String name, List<String> details, @JsonIgnore Object payload) {}
+  public record Change(
+      Action action,
+      String resource,
+      String name,
+      List<String> details,
+      @JsonIgnore Object payload) {}
 
   public boolean hasChanges() {
     return !changes.isEmpty();
@@ -44,7 +55,12 @@ public record Plan(String pipeline, List<Change> changes, List<Change> kept, Lis
   }
 
   public String summary() {
-    return count(Action.CREATE) + " to create, " + count(Action.UPDATE) + " to update, " + count(Action.DELETE) + " to delete";
+    return count(Action.CREATE)
+        + " to create, "
+        + count(Action.UPDATE)
+        + " to update, "
+        + count(Action.DELETE)
+        + " to delete";
   }
 
   @Override
@@ -77,15 +93,23 @@ public record Plan(String pipeline, List<Change> changes, List<Change> kept, Lis
 
   record SetTopicPolicy(String topicArn, String policy) {}
 
-  record LambdaPermission(String functionArn, String statementId, String bucket, String account, boolean add) {}
+  record LambdaPermission(
+      String functionArn, String statementId, String bucket, String account, boolean add) {}
 
   record CreateTable(String name) {}
 
   record EnableTtl(String table) {}
 
-  record PutAlarm(String name, String description, String metric, String queue, double threshold, String comparison) {}
+  record PutAlarm(
+      String name,
+      String description,
+      String metric,
+      String queue,
+      double threshold,
+      String comparison) {}
 
   record DeleteAlarm(String name) {}
 
-  record PutNotifications(String bucket, List<LiveState.Notification> desired, boolean enableEventBridge) {}
+  record PutNotifications(
+      String bucket, List<LiveState.Notification> desired, boolean enableEventBridge) {}
 }

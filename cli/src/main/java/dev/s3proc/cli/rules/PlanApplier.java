@@ -40,11 +40,24 @@ public final class PlanApplier {
       try {
         apply(change, ownedPrefix);
       } catch (RuntimeException e) {
-        String message = e instanceof software.amazon.awssdk.core.exception.SdkException sdk
-            ? dev.s3proc.cli.AwsErrors.describe(sdk) : e.getMessage();
-        throw S3procException.runtime("failed to " + change.action().verb + " " + change.resource() + " " + change.name()
-            + " after " + applied.size() + " of " + plan.changes().size() + " changes were applied: " + message
-            + "; fix the cause and run apply again, it continues from where it stopped");
+        String message =
+            e instanceof software.amazon.awssdk.core.exception.SdkException sdk
+                ? dev.s3proc.cli.AwsErrors.describe(sdk)
+                : e.getMessage();
+        throw S3procException.runtime(
+            "failed to "
+                + change.action().verb
+                + " "
+                + change.resource()
+                + " "
+                + change.name()
+                + " after "
+                + applied.size()
+                + " of "
+                + plan.changes().size()
+                + " changes were applied: "
+                + message
+                + "; fix the cause and run apply again, it continues from where it stopped");
       }
       applied.add(change);
       done.accept(change);
@@ -55,29 +68,55 @@ public final class PlanApplier {
   private void apply(Change change, String ownedPrefix) {
     Object p = change.payload();
     if (p instanceof Plan.CreateQueue q) {
-      clients.sqs().createQueue(r -> r.queueName(q.name()).attributesWithStrings(q.attributes()).tags(q.tags()));
+      clients
+          .sqs()
+          .createQueue(
+              r -> r.queueName(q.name()).attributesWithStrings(q.attributes()).tags(q.tags()));
     } else if (p instanceof Plan.UpdateQueue q) {
       String url = clients.sqs().getQueueUrl(r -> r.queueName(q.name())).queueUrl();
       clients.sqs().setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(q.attributes()));
     } else if (p instanceof Plan.CreateTopic t) {
       clients.sns().createTopic(r -> r.name(t.name()));
     } else if (p instanceof Plan.SetTopicPolicy t) {
-      clients.sns().setTopicAttributes(r -> r.topicArn(t.topicArn()).attributeName("Policy").attributeValue(t.policy()));
+      clients
+          .sns()
+          .setTopicAttributes(
+              r -> r.topicArn(t.topicArn()).attributeName("Policy").attributeValue(t.policy()));
     } else if (p instanceof Plan.LambdaPermission lp && lp.add()) {
-      clients.lambda().addPermission(r -> r.functionName(lp.functionArn()).statementId(lp.statementId())
-          .action("lambda:InvokeFunction").principal("s3.amazonaws.com")
-          .sourceArn("arn:" + clients.partition() + ":s3:::" + lp.bucket()).sourceAccount(lp.account()));
+      clients
+          .lambda()
+          .addPermission(
+              r ->
+                  r.functionName(lp.functionArn())
+                      .statementId(lp.statementId())
+                      .action("lambda:InvokeFunction")
+                      .principal("s3.amazonaws.com")
+                      .sourceArn("arn:" + clients.partition() + ":s3:::" + lp.bucket())
+                      .sourceAccount(lp.account()));
     } else if (p instanceof Plan.LambdaPermission lp) {
-      clients.lambda().removePermission(r -> r.functionName(lp.functionArn()).statementId(lp.statementId()));
+      clients
+          .lambda()
+          .removePermission(r -> r.functionName(lp.functionArn()).statementId(lp.statementId()));
     } else if (p instanceof Plan.CreateTable t) {
       createTable(t.name());
     } else if (p instanceof Plan.EnableTtl t) {
       enableTtl(t.table());
     } else if (p instanceof Plan.PutAlarm a) {
-      clients.cloudWatch().putMetricAlarm(r -> r.alarmName(a.name()).alarmDescription(a.description())
-          .namespace("AWS/SQS").metricName(a.metric()).dimensions(Dimension.builder().name("QueueName").value(a.queue()).build())
-          .statistic(Statistic.MAXIMUM).period(60).evaluationPeriods(1).threshold(a.threshold())
-          .comparisonOperator(ComparisonOperator.fromValue(a.comparison())).treatMissingData("notBreaching"));
+      clients
+          .cloudWatch()
+          .putMetricAlarm(
+              r ->
+                  r.alarmName(a.name())
+                      .alarmDescription(a.description())
+                      .namespace("AWS/SQS")
+                      .metricName(a.metric())
+                      .dimensions(Dimension.builder().name("QueueName").value(a.queue()).build())
+                      .statistic(Statistic.MAXIMUM)
+                      .period(60)
+                      .evaluationPeriods(1)
+                      .threshold(a.threshold())
+                      .comparisonOperator(ComparisonOperator.fromValue(a.comparison()))
+                      .treatMissingData("notBreaching"));
     } else if (p instanceof Plan.DeleteAlarm a) {
       clients.cloudWatch().deleteAlarms(r -> r.alarmNames(a.name()));
     } else if (p instanceof Plan.PutNotifications n) {
@@ -101,8 +140,13 @@ public final class PlanApplier {
   }
 
   private void enableTtl(String name) {
-    clients.dynamoDb().updateTimeToLive(r -> r.tableName(name)
-        .timeToLiveSpecification(s -> s.enabled(true).attributeName(AuditSchema.TTL_ATTRIBUTE)));
+    clients
+        .dynamoDb()
+        .updateTimeToLive(
+            r ->
+                r.tableName(name)
+                    .timeToLiveSpecification(
+                        s -> s.enabled(true).attributeName(AuditSchema.TTL_ATTRIBUTE)));
   }
 
   private static void pause() {
@@ -115,37 +159,82 @@ public final class PlanApplier {
   }
 
   /**
-   * Reads the bucket's configuration again just before writing, keeps every configuration not
-   * owned by the pipeline exactly as read, replaces the owned ones, writes, and reads back.
+   * Reads the bucket's configuration again just before writing, keeps every configuration not owned
+   * by the pipeline exactly as read, replaces the owned ones, writes, and reads back.
    */
   private void putNotifications(Plan.PutNotifications n, String ownedPrefix) {
     var s3 = clients.s3();
-    NotificationConfiguration live = LiveStateReader.read(s3.getBucketNotificationConfiguration(r -> r.bucket(n.bucket())));
-    List<QueueConfiguration> queues = new ArrayList<>(live.queueConfigurations().stream().filter(c -> !owned(c.id(), ownedPrefix)).toList());
-    List<TopicConfiguration> topics = new ArrayList<>(live.topicConfigurations().stream().filter(c -> !owned(c.id(), ownedPrefix)).toList());
-    List<LambdaFunctionConfiguration> lambdas = new ArrayList<>(live.lambdaFunctionConfigurations().stream().filter(c -> !owned(c.id(), ownedPrefix)).toList());
-    List<Notification> foreign = LiveStateReader.normalize(live).stream().filter(x -> !owned(x.id(), ownedPrefix)).toList();
+    NotificationConfiguration live =
+        LiveStateReader.read(s3.getBucketNotificationConfiguration(r -> r.bucket(n.bucket())));
+    List<QueueConfiguration> queues =
+        new ArrayList<>(
+            live.queueConfigurations().stream().filter(c -> !owned(c.id(), ownedPrefix)).toList());
+    List<TopicConfiguration> topics =
+        new ArrayList<>(
+            live.topicConfigurations().stream().filter(c -> !owned(c.id(), ownedPrefix)).toList());
+    List<LambdaFunctionConfiguration> lambdas =
+        new ArrayList<>(
+            live.lambdaFunctionConfigurations().stream()
+                .filter(c -> !owned(c.id(), ownedPrefix))
+                .toList());
+    List<Notification> foreign =
+        LiveStateReader.normalize(live).stream().filter(x -> !owned(x.id(), ownedPrefix)).toList();
     for (Notification d : n.desired()) {
       NotificationConfigurationFilter filter = filter(d);
       switch (d.type()) {
-        case QUEUE -> queues.add(QueueConfiguration.builder().id(d.id()).queueArn(d.targetArn()).eventsWithStrings(d.events()).filter(filter).build());
-        case TOPIC -> topics.add(TopicConfiguration.builder().id(d.id()).topicArn(d.targetArn()).eventsWithStrings(d.events()).filter(filter).build());
-        case LAMBDA -> lambdas.add(LambdaFunctionConfiguration.builder().id(d.id()).lambdaFunctionArn(d.targetArn()).eventsWithStrings(d.events()).filter(filter).build());
+        case QUEUE ->
+            queues.add(
+                QueueConfiguration.builder()
+                    .id(d.id())
+                    .queueArn(d.targetArn())
+                    .eventsWithStrings(d.events())
+                    .filter(filter)
+                    .build());
+        case TOPIC ->
+            topics.add(
+                TopicConfiguration.builder()
+                    .id(d.id())
+                    .topicArn(d.targetArn())
+                    .eventsWithStrings(d.events())
+                    .filter(filter)
+                    .build());
+        case LAMBDA ->
+            lambdas.add(
+                LambdaFunctionConfiguration.builder()
+                    .id(d.id())
+                    .lambdaFunctionArn(d.targetArn())
+                    .eventsWithStrings(d.events())
+                    .filter(filter)
+                    .build());
       }
     }
-    EventBridgeConfiguration eventBridge = n.enableEventBridge() || live.eventBridgeConfiguration() != null
-        ? EventBridgeConfiguration.builder().build() : null;
-    NotificationConfiguration merged = NotificationConfiguration.builder()
-        .queueConfigurations(queues).topicConfigurations(topics).lambdaFunctionConfigurations(lambdas)
-        .eventBridgeConfiguration(eventBridge).build();
-    s3.putBucketNotificationConfiguration(r -> r.bucket(n.bucket()).notificationConfiguration(merged));
+    EventBridgeConfiguration eventBridge =
+        n.enableEventBridge() || live.eventBridgeConfiguration() != null
+            ? EventBridgeConfiguration.builder().build()
+            : null;
+    NotificationConfiguration merged =
+        NotificationConfiguration.builder()
+            .queueConfigurations(queues)
+            .topicConfigurations(topics)
+            .lambdaFunctionConfigurations(lambdas)
+            .eventBridgeConfiguration(eventBridge)
+            .build();
+    s3.putBucketNotificationConfiguration(
+        r -> r.bucket(n.bucket()).notificationConfiguration(merged));
 
-    List<Notification> after = LiveStateReader.normalize(LiveStateReader.read(s3.getBucketNotificationConfiguration(r -> r.bucket(n.bucket()))));
+    List<Notification> after =
+        LiveStateReader.normalize(
+            LiveStateReader.read(s3.getBucketNotificationConfiguration(r -> r.bucket(n.bucket()))));
     List<Notification> ownedAfter = after.stream().filter(x -> owned(x.id(), ownedPrefix)).toList();
-    List<Notification> foreignAfter = after.stream().filter(x -> !owned(x.id(), ownedPrefix)).toList();
-    List<Notification> expected = n.desired().stream().sorted(java.util.Comparator.comparing(Notification::id)).toList();
+    List<Notification> foreignAfter =
+        after.stream().filter(x -> !owned(x.id(), ownedPrefix)).toList();
+    List<Notification> expected =
+        n.desired().stream().sorted(java.util.Comparator.comparing(Notification::id)).toList();
     if (!ownedAfter.equals(expected) || !foreignAfter.equals(foreign)) {
-      throw S3procException.runtime("read-back of bucket " + n.bucket() + " does not match what was written (another writer at the same time?): run plan to see the difference, then apply again");
+      throw S3procException.runtime(
+          "read-back of bucket "
+              + n.bucket()
+              + " does not match what was written (another writer at the same time?): run plan to see the difference, then apply again");
     }
   }
 
@@ -162,7 +251,10 @@ public final class PlanApplier {
     if (!d.suffix().isEmpty()) {
       rules.add(FilterRule.builder().name("suffix").value(d.suffix()).build());
     }
-    return rules.isEmpty() ? null : NotificationConfigurationFilter.builder().key(S3KeyFilter.builder().filterRules(rules).build()).build();
+    return rules.isEmpty()
+        ? null
+        : NotificationConfigurationFilter.builder()
+            .key(S3KeyFilter.builder().filterRules(rules).build())
+            .build();
   }
-
 }

@@ -33,15 +33,31 @@ final class PlanPrinter {
   }
 
   private static void line(Output out, Change c) {
-    String color = switch (c.action()) {
-      case CREATE -> "green";
-      case UPDATE -> "yellow";
-      case DELETE -> "red";
-      case KEEP -> "faint";
-    };
-    out.line("@|" + color + " " + c.action().symbol + " " + c.action().verb + "|@ " + c.resource() + " @|bold " + Output.escape(c.name()) + "|@");
+    String color =
+        switch (c.action()) {
+          case CREATE -> "green";
+          case UPDATE -> "yellow";
+          case DELETE -> "red";
+          case KEEP -> "faint";
+        };
+    out.line(
+        "@|"
+            + color
+            + " "
+            + c.action().symbol
+            + " "
+            + c.action().verb
+            + "|@ "
+            + c.resource()
+            + " @|bold "
+            + Output.escape(c.name())
+            + "|@");
     for (String d : c.details()) {
-      out.line("      " + (c.action() == Action.KEEP ? "@|faint " + Output.escape(d) + "|@" : Output.escape(d)));
+      out.line(
+          "      "
+              + (c.action() == Action.KEEP
+                  ? "@|faint " + Output.escape(d) + "|@"
+                  : Output.escape(d)));
     }
   }
 }

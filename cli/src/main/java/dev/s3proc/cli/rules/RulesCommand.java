@@ -5,6 +5,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rules",
     mixinStandardHelpOptions = true,
-    description = "S3 bucket notification rules from YAML, merged safely with the rules s3proc does not own.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, ExportCommand.class, TestCommand.class})
+    description =
+        "S3 bucket notification rules from YAML, merged safely with the rules s3proc does not own.",
+    subcommands = {
+      ValidateCommand.class,
+      PlanCommand.class,
+      ApplyCommand.class,
+      ExportCommand.class,
+      TestCommand.class
+    })
 public class RulesCommand {}

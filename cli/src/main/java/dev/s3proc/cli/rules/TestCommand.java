@@ -11,18 +11,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "test", mixinStandardHelpOptions = true,
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
     description = "Show, offline, which rules fire for a key and event, and only those.")
 public class TestCommand implements Callable<Integer> {
   @Mixin PipelineFile file;
 
-  @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "Bucket the object lands in.")
+  @Option(
+      names = "--bucket",
+      required = true,
+      paramLabel = "BUCKET",
+      description = "Bucket the object lands in.")
   String bucket;
 
-  @Option(names = "--key", required = true, paramLabel = "KEY", description = "Object key, as uploaded (not URL-encoded).")
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "KEY",
+      description = "Object key, as uploaded (not URL-encoded).")
   String key;
 
-  @Option(names = "--event", paramLabel = "EVENT", defaultValue = "s3:ObjectCreated:Put",
+  @Option(
+      names = "--event",
+      paramLabel = "EVENT",
+      defaultValue = "s3:ObjectCreated:Put",
       description = "Event type (default: ${DEFAULT-VALUE}).")
   String event;
 
@@ -32,7 +45,8 @@ public class TestCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
-  public record Match(String bucket, String key, String event, List<FiredRule> rules) implements Tabular {
+  public record Match(String bucket, String key, String event, List<FiredRule> rules)
+      implements Tabular {
     @Override
     public List<String> columns() {
       return List.of("RULE", "EVENTS", "PREFIX", "SUFFIX", "TARGET");
@@ -40,23 +54,49 @@ public class TestCommand implements Callable<Integer> {
 
     @Override
     public List<List<String>> rows() {
-      return rules.stream().map(r -> List.of(r.id(), String.join(",", r.events()), r.prefix(), r.suffix(), r.target())).toList();
+      return rules.stream()
+          .map(
+              r ->
+                  List.of(r.id(), String.join(",", r.events()), r.prefix(), r.suffix(), r.target()))
+          .toList();
     }
   }
 
-  public record FiredRule(String id, List<String> events, String prefix, String suffix, String target) {}
+  public record FiredRule(
+      String id, List<String> events, String prefix, String suffix, String target) {}
 
   @Override
   public Integer call() {
     if (!S3Events.isKnown(event) || event.endsWith(":*")) {
-      throw S3procException.usage("--event " + event + " is not a concrete S3 event such as s3:ObjectCreated:Put");
+      throw S3procException.usage(
+          "--event " + event + " is not a concrete S3 event such as s3:ObjectCreated:Put");
     }
-    PipelineConfig config = file.load(ctx.out());
-    PipelineConfig.Bucket b = config.buckets().stream().filter(x -> x.name().equals(bucket)).findFirst()
-        .orElseThrow(() -> S3procException.usage("bucket " + bucket + " is not in " + file.path() + "; it has "
-            + String.join(", ", config.buckets().stream().map(PipelineConfig.Bucket::name).toList())));
-    List<FiredRule> fired = b.rules().stream().filter(r -> r.matches(event, key))
-        .map(r -> new FiredRule(r.id(), r.events(), r.prefix(), r.suffix(), r.target().toString())).toList();
+    PipelineConfig config = file.load(ctx);
+    PipelineConfig.Bucket b =
+        config.buckets().stream()
+            .filter(x -> x.name().equals(bucket))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    S3procException.usage(
+                        "bucket "
+                            + bucket
+                            + " is not in "
+                            + file.path()
+                            + "; it has "
+                            + String.join(
+                                ", ",
+                                config.buckets().stream()
+                                    .map(PipelineConfig.Bucket::name)
+                                    .toList())));
+    List<FiredRule> fired =
+        b.rules().stream()
+            .filter(r -> r.matches(event, key))
+            .map(
+                r ->
+                    new FiredRule(
+                        r.id(), r.events(), r.prefix(), r.suffix(), r.target().toString()))
+            .toList();
     ctx.out().result(new Match(bucket, key, event, fired));
     if (fired.isEmpty()) {
       ctx.out().info("no rule fires for " + event + " on s3://" + bucket + "/" + key);

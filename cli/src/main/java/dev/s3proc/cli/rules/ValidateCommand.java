@@ -10,9 +10,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Check a pipeline file offline, without calling AWS: every problem at once, with FILE:LINE:COL.",
-        "Exits 3 when there is an error; warnings alone exit 0."})
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a pipeline file offline, without calling AWS: every problem at once, with FILE:LINE:COL.",
+      "Exits 3 when there is an error; warnings alone exit 0."
+    })
 public class ValidateCommand implements Callable<Integer> {
   @Mixin PipelineFile file;
   private final Context ctx;
@@ -22,7 +26,8 @@ public class ValidateCommand implements Callable<Integer> {
   }
 
   /** The machine-readable form: every diagnostic with its place. */
-  public record Report(String file, boolean valid, List<Diagnostic> diagnostics) implements Tabular {
+  public record Report(String file, boolean valid, List<Diagnostic> diagnostics)
+      implements Tabular {
     @Override
     public List<String> columns() {
       return List.of("LOCATION", "SEVERITY", "SUBJECT", "MESSAGE");
@@ -30,14 +35,21 @@ public class ValidateCommand implements Callable<Integer> {
 
     @Override
     public List<List<String>> rows() {
-      return diagnostics.stream().map(d -> List.of(d.file() + ":" + d.position(), d.severity().name().toLowerCase(),
-          d.subject() == null ? "" : d.subject(), d.message())).toList();
+      return diagnostics.stream()
+          .map(
+              d ->
+                  List.of(
+                      d.file() + ":" + d.position(),
+                      d.severity().name().toLowerCase(),
+                      d.subject() == null ? "" : d.subject(),
+                      d.message()))
+          .toList();
     }
   }
 
   @Override
   public Integer call() {
-    PipelineLoader.Result result = PipelineLoader.load(file.path());
+    PipelineLoader.Result result = file.loadResult(ctx);
     var out = ctx.out();
     if (ctx.options().outputGiven() && out.format() != dev.s3proc.cli.GlobalOptions.Format.table) {
       out.result(new Report(file.path().toString(), !result.hasErrors(), result.diagnostics()));
@@ -46,11 +58,25 @@ public class ValidateCommand implements Callable<Integer> {
       if (!result.hasErrors()) {
         var config = result.config();
         int rules = config.buckets().stream().mapToInt(b -> b.rules().size()).sum();
-        out.line("@|green ok|@ " + file.path() + ": pipeline " + config.pipeline() + ", " + config.buckets().size()
-            + " bucket(s), " + rules + " rule(s), " + config.queues().size() + " queue(s)"
-            + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warning(s)"));
+        out.line(
+            "@|green ok|@ "
+                + file.path()
+                + ": pipeline "
+                + config.pipeline()
+                + ", "
+                + config.buckets().size()
+                + " bucket(s), "
+                + rules
+                + " rule(s), "
+                + config.queues().size()
+                + " queue(s)"
+                + (result.warnings().isEmpty()
+                    ? ""
+                    : ", " + result.warnings().size() + " warning(s)"));
       } else {
-        out.err().println(result.errors().size() + " error(s), " + result.warnings().size() + " warning(s)");
+        out.err()
+            .println(
+                result.errors().size() + " error(s), " + result.warnings().size() + " warning(s)");
       }
     }
     return result.hasErrors() ? ExitCode.INVALID_CONFIG : ExitCode.OK;

@@ -59,7 +59,9 @@ public final class AuditSchema {
   /** Every time-index partition that can hold attempts started in [since, until). */
   public static List<String> timeBuckets(Instant since, Instant until) {
     List<String> buckets = new ArrayList<>();
-    for (Instant h = since.truncatedTo(ChronoUnit.HOURS); h.isBefore(until); h = h.plus(1, ChronoUnit.HOURS)) {
+    for (Instant h = since.truncatedTo(ChronoUnit.HOURS);
+        h.isBefore(until);
+        h = h.plus(1, ChronoUnit.HOURS)) {
       for (int shard = 0; shard < TIME_SHARDS; shard++) {
         buckets.add(HOUR.format(h) + "#" + shard);
       }
@@ -84,7 +86,10 @@ public final class AuditSchema {
   }
 
   private static AttributeDefinition attribute(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
   }
 
   private static KeySchemaElement key(String name, KeyType type) {

@@ -5,11 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An Amazon Resource Name of a notification target: {@code arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE}.
+ * An Amazon Resource Name of a notification target: {@code
+ * arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE}.
  */
-public record Arn(String partition, String service, String region, String account, String resource) {
+public record Arn(
+    String partition, String service, String region, String account, String resource) {
   private static final Pattern FORMAT =
-      Pattern.compile("arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-z0-9-]*):(\\d{12})?:(.+)");
+      Pattern.compile(
+          "arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-z0-9-]*):(\\d{12})?:(.+)");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
   public static boolean looksLikeArn(String text) {
@@ -52,6 +55,15 @@ public record Arn(String partition, String service, String region, String accoun
 
   @Override
   public String toString() {
-    return "arn:" + partition + ":" + service + ":" + region + ":" + (account == null ? "" : account) + ":" + resource;
+    return "arn:"
+        + partition
+        + ":"
+        + service
+        + ":"
+        + region
+        + ":"
+        + (account == null ? "" : account)
+        + ":"
+        + resource;
   }
 }

@@ -1,8 +1,8 @@
 package dev.s3proc.core.config;
 
 /**
- * One problem found in a pipeline file: where it is, which rule or queue it concerns, and what
- * to do about it.
+ * One problem found in a pipeline file: where it is, which rule or queue it concerns, and what to
+ * do about it.
  *
  * @param subject the rule, queue or bucket at fault, e.g. {@code rule process-images-jpg}; may be
  *     null for file-level problems

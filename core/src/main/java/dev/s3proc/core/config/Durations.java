@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the pipeline file and the CLI write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 4d}. */
+/**
+ * Durations as the pipeline file and the CLI write them: {@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 2h}, {@code 4d}.
+ */
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)?");
 
@@ -19,7 +22,9 @@ public final class Durations {
     Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration: write a whole number with a unit, e.g. 30s, 5m, 2h, 4d");
+          "'"
+              + text
+              + "' is not a duration: write a whole number with a unit, e.g. 30s, 5m, 2h, 4d");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

@@ -14,7 +14,12 @@ public final class FilterOverlap {
 
   /** The first event type the two rules share, if their filters also overlap. */
   public static Optional<String> sharedEvent(
-      List<String> eventsA, String prefixA, String suffixA, List<String> eventsB, String prefixB, String suffixB) {
+      List<String> eventsA,
+      String prefixA,
+      String suffixA,
+      List<String> eventsB,
+      String prefixB,
+      String suffixB) {
     if (!filtersOverlap(prefixA, suffixA, prefixB, suffixB)) {
       return Optional.empty();
     }
@@ -32,7 +37,8 @@ public final class FilterOverlap {
     return sharedEvent(a.events(), a.prefix(), a.suffix(), b.events(), b.prefix(), b.suffix());
   }
 
-  public static boolean filtersOverlap(String prefixA, String suffixA, String prefixB, String suffixB) {
+  public static boolean filtersOverlap(
+      String prefixA, String suffixA, String prefixB, String suffixB) {
     boolean prefixes = prefixA.startsWith(prefixB) || prefixB.startsWith(prefixA);
     boolean suffixes = suffixA.endsWith(suffixB) || suffixB.endsWith(suffixA);
     return prefixes && suffixes;

@@ -34,7 +34,12 @@ public record PipelineConfig(
   public record Bucket(String name, boolean eventBridge, List<Rule> rules, Position position) {}
 
   public record Rule(
-      String id, List<String> events, String prefix, String suffix, Target target, Position position) {
+      String id,
+      List<String> events,
+      String prefix,
+      String suffix,
+      Target target,
+      Position position) {
 
     /** Whether this rule fires for an event on a key. */
     public boolean matches(String event, String key) {

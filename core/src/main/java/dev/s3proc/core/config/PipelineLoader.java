@@ -35,8 +35,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads a pipeline file and checks it offline, reporting every problem at once with its file,
- * line and column, before AWS ever sees it.
+ * Reads a pipeline file and checks it offline, reporting every problem at once with its file, line
+ * and column, before AWS ever sees it.
  */
 public final class PipelineLoader {
   public static final String DEFAULT_AUDIT_TABLE = "s3proc-audit";
@@ -44,12 +44,15 @@ public final class PipelineLoader {
   static final Duration SQS_MIN_RETENTION = Duration.ofSeconds(60);
   static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
-  private static final Set<String> TOP_KEYS = Set.of("pipeline", "region", "buckets", "queues", "audit", "budget");
+  private static final Set<String> TOP_KEYS =
+      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
-  private static final Set<String> RULE_KEYS = Set.of("id", "description", "events", "filter", "target");
+  private static final Set<String> RULE_KEYS =
+      Set.of("id", "description", "events", "filter", "target");
   private static final Set<String> FILTER_KEYS = Set.of("prefix", "suffix");
   private static final Set<String> TARGET_KEYS = Set.of("queue", "topic", "lambda");
-  private static final Set<String> QUEUE_KEYS = Set.of("visibilityTimeout", "retention", "consumer", "dlq");
+  private static final Set<String> QUEUE_KEYS =
+      Set.of("visibilityTimeout", "retention", "consumer", "dlq");
   private static final Set<String> CONSUMER_KEYS = Set.of("timeout");
   private static final Set<String> DLQ_KEYS = Set.of("name", "maxReceiveCount", "retention");
   private static final Set<String> AUDIT_KEYS = Set.of("table", "ttl");
@@ -59,7 +62,8 @@ public final class PipelineLoader {
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}(\\.fifo)?");
   private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}(\\.fifo)?");
-  private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?");
+  private static final Pattern FUNCTION_NAME =
+      Pattern.compile("[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
   /** The outcome of loading: a config when there were no errors, and every diagnostic. */
@@ -90,7 +94,9 @@ public final class PipelineLoader {
     try {
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return failure(path.toString(), "file not found: pass the pipeline file with -f, e.g. -f config/pipeline.yaml");
+      return failure(
+          path.toString(),
+          "file not found: pass the pipeline file with -f, e.g. -f config/pipeline.yaml");
     } catch (IOException e) {
       return failure(path.toString(), "cannot read the file: " + e.getMessage());
     }
@@ -121,11 +127,18 @@ public final class PipelineLoader {
       return new Result(null, List.copyOf(diagnostics));
     }
     if (root == null) {
-      error(new Position(1, 1), null, "the file is empty: a pipeline needs at least 'pipeline', 'region' and 'buckets'");
+      error(
+          new Position(1, 1),
+          null,
+          "the file is empty: a pipeline needs at least 'pipeline', 'region' and 'buckets'");
       return new Result(null, List.copyOf(diagnostics));
     }
     if (!(root instanceof MappingNode)) {
-      error(pos(root), null, "the top level must be a mapping with keys such as 'pipeline:', 'region:' and 'buckets:', not " + describe(root));
+      error(
+          pos(root),
+          null,
+          "the top level must be a mapping with keys such as 'pipeline:', 'region:' and 'buckets:', not "
+              + describe(root));
       return new Result(null, List.copyOf(diagnostics));
     }
     PipelineConfig config = pipeline((MappingNode) root);
@@ -137,18 +150,26 @@ public final class PipelineLoader {
     Map<String, NodeTuple> top = fields(root, TOP_KEYS, null);
     String pipeline = requiredString(top, "pipeline", root, null);
     if (pipeline != null && !PIPELINE_NAME.matcher(pipeline).matches()) {
-      error(pos(top.get("pipeline").getValueNode()), null,
-          "pipeline name '" + pipeline + "' may hold only letters, digits, '-' and '_' (at most 63), since it prefixes the ids of every rule it owns");
+      error(
+          pos(top.get("pipeline").getValueNode()),
+          null,
+          "pipeline name '"
+              + pipeline
+              + "' may hold only letters, digits, '-' and '_' (at most 63), since it prefixes the ids of every rule it owns");
     }
     region = requiredString(top, "region", root, null);
     if (region != null && !Arn.isRegion(region)) {
-      error(pos(top.get("region").getValueNode()), null, "'" + region + "' is not an AWS region name such as us-east-1");
+      error(
+          pos(top.get("region").getValueNode()),
+          null,
+          "'" + region + "' is not an AWS region name such as us-east-1");
       region = null;
     }
     Map<String, Queue> queues = queues(top.get("queues"));
     List<Bucket> buckets = buckets(top.get("buckets"), root);
     crossChecks(buckets, queues);
-    return new PipelineConfig(pipeline, region, buckets, queues, audit(top.get("audit")), budget(top.get("budget")));
+    return new PipelineConfig(
+        pipeline, region, buckets, queues, audit(top.get("audit")), budget(top.get("budget")));
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
@@ -169,10 +190,16 @@ public final class PipelineLoader {
       String subject = name == null ? "bucket" : "bucket " + name;
       if (name != null) {
         Position p = pos(f.get("name").getValueNode());
-        BucketNames.problem(name).ifPresent(why -> error(p, subject, "invalid bucket name: it " + why));
+        BucketNames.problem(name)
+            .ifPresent(why -> error(p, subject, "invalid bucket name: it " + why));
         Position first = seen.putIfAbsent(name, p);
         if (first != null) {
-          error(p, subject, "bucket is listed twice (first at line " + first.line() + "): merge its rules into one entry");
+          error(
+              p,
+              subject,
+              "bucket is listed twice (first at line "
+                  + first.line()
+                  + "): merge its rules into one entry");
         }
       }
       boolean eventBridge = bool(f.get("eventBridge"), subject);
@@ -185,7 +212,8 @@ public final class PipelineLoader {
           }
         }
       } else if (!eventBridge) {
-        warning(pos(node), subject, "has no rules and eventBridge is off: nothing will be delivered");
+        warning(
+            pos(node), subject, "has no rules and eventBridge is off: nothing will be delivered");
       }
       buckets.add(new Bucket(name, eventBridge, List.copyOf(rules), pos(node)));
     }
@@ -193,21 +221,25 @@ public final class PipelineLoader {
   }
 
   private Rule rule(Node node) {
-    Map<String, NodeTuple> f = fields(node, RULE_KEYS, "rule");
+    String peeked = peekId(node);
+    Map<String, NodeTuple> f = fields(node, RULE_KEYS, peeked == null ? "rule" : "rule " + peeked);
     if (f == null) {
       return null;
     }
     String id = requiredString(f, "id", node, "rule");
     String subject = id == null ? "rule at line " + pos(node).line() : "rule " + id;
     if (id != null && !RULE_ID.matcher(id).matches()) {
-      error(pos(f.get("id").getValueNode()), subject,
+      error(
+          pos(f.get("id").getValueNode()),
+          subject,
           "rule id may hold only letters, digits, '.', '-' and '_' (at most 128)");
     }
     List<String> events = events(f.get("events"), node, subject);
     String prefix = "";
     String suffix = "";
     NodeTuple filter = f.get("filter");
-    if (filter != null && !(filter.getValueNode() instanceof ScalarNode s && s.getValue().isEmpty())) {
+    if (filter != null
+        && !(filter.getValueNode() instanceof ScalarNode s && s.getValue().isEmpty())) {
       Map<String, NodeTuple> ff = fields(filter.getValueNode(), FILTER_KEYS, subject);
       if (ff != null) {
         prefix = filterValue(ff.get("prefix"), subject, "prefix");
@@ -223,11 +255,15 @@ public final class PipelineLoader {
       error(pos(ruleNode), subject, "missing 'events': e.g. events: [s3:ObjectCreated:*]");
       return List.of();
     }
-    List<Node> nodes = entry.getValueNode() instanceof ScalarNode
-        ? List.of(entry.getValueNode())
-        : sequence(entry.getValueNode(), "events", subject);
+    List<Node> nodes =
+        entry.getValueNode() instanceof ScalarNode
+            ? List.of(entry.getValueNode())
+            : sequence(entry.getValueNode(), "events", subject);
     if (nodes.isEmpty()) {
-      error(pos(entry.getValueNode()), subject, "'events' is empty: name at least one, e.g. s3:ObjectCreated:*");
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "'events' is empty: name at least one, e.g. s3:ObjectCreated:*");
     }
     List<String> events = new ArrayList<>();
     for (Node n : nodes) {
@@ -236,8 +272,17 @@ public final class PipelineLoader {
         continue;
       }
       if (!S3Events.isKnown(event)) {
-        String hint = DidYouMean.suggest(event, S3Events.ALL).map(s -> "did you mean " + s + "? ").orElse("");
-        error(pos(n), subject, "unknown S3 event '" + event + "': " + hint + "S3 knows " + String.join(", ", S3Events.ALL));
+        String hint =
+            DidYouMean.suggest(event, S3Events.ALL).map(s -> "did you mean " + s + "? ").orElse("");
+        error(
+            pos(n),
+            subject,
+            "unknown S3 event '"
+                + event
+                + "': "
+                + hint
+                + "S3 knows "
+                + String.join(", ", S3Events.ALL));
         continue;
       }
       if (events.contains(event)) {
@@ -258,13 +303,27 @@ public final class PipelineLoader {
       return "";
     }
     if (value.contains("*") || value.contains("?")) {
-      error(pos(entry.getValueNode()), subject,
-          "filter " + what + " '" + value + "' contains a wildcard, but S3 " + what + "es are literal: "
-              + "write the literal " + what + " (e.g. " + ("prefix".equals(what) ? "uploads/images/" : ".jpg")
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "filter "
+              + what
+              + " '"
+              + value
+              + "' contains a wildcard, but S3 "
+              + what
+              + "es are literal: "
+              + "write the literal "
+              + what
+              + " (e.g. "
+              + ("prefix".equals(what) ? "uploads/images/" : ".jpg")
               + ") and use one rule per alternative");
     }
     if (value.length() > 1024) {
-      error(pos(entry.getValueNode()), subject, "filter " + what + " is longer than S3's 1024 characters");
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "filter " + what + " is longer than S3's 1024 characters");
     }
     return value;
   }
@@ -279,10 +338,14 @@ public final class PipelineLoader {
       return null;
     }
     if (f.size() != 1) {
-      error(pos(entry.getValueNode()), subject,
+      error(
+          pos(entry.getValueNode()),
+          subject,
           "target must name exactly one of queue, topic or lambda, found "
               + (f.isEmpty() ? "none" : String.join(" and ", f.keySet()))
-              + (f.size() > 1 ? ": split it into one rule per target, with different filters or events" : ""));
+              + (f.size() > 1
+                  ? ": split it into one rule per target, with different filters or events"
+                  : ""));
       return null;
     }
     Map.Entry<String, NodeTuple> only = f.entrySet().iterator().next();
@@ -300,42 +363,88 @@ public final class PipelineLoader {
     if (Arn.looksLikeArn(ref)) {
       var arn = Arn.parse(ref);
       if (arn.isEmpty()) {
-        error(p, subject, "malformed ARN '" + ref + "': expected arn:aws:" + type.service + ":REGION:ACCOUNT:"
-            + (type == TargetType.LAMBDA ? "function:NAME" : "NAME"));
+        error(
+            p,
+            subject,
+            "malformed ARN '"
+                + ref
+                + "': expected arn:aws:"
+                + type.service
+                + ":REGION:ACCOUNT:"
+                + (type == TargetType.LAMBDA ? "function:NAME" : "NAME"));
         return null;
       }
       Arn a = arn.get();
       if (!a.service().equals(type.service)) {
-        error(p, subject, "target " + type.key + " has an ARN of service '" + a.service() + "': a " + type.key
-            + " ARN starts with arn:" + a.partition() + ":" + type.service + ":");
+        error(
+            p,
+            subject,
+            "target "
+                + type.key
+                + " has an ARN of service '"
+                + a.service()
+                + "': a "
+                + type.key
+                + " ARN starts with arn:"
+                + a.partition()
+                + ":"
+                + type.service
+                + ":");
         return null;
       }
       if (!Arn.isRegion(a.region()) || a.account() == null) {
-        error(p, subject, "malformed ARN '" + ref + "': it needs a region and a 12-digit account id");
+        error(
+            p, subject, "malformed ARN '" + ref + "': it needs a region and a 12-digit account id");
         return null;
       }
       if (type == TargetType.LAMBDA && !a.resource().startsWith("function:")) {
-        error(p, subject, "malformed ARN '" + ref + "': a Lambda target is arn:aws:lambda:REGION:ACCOUNT:function:NAME");
+        error(
+            p,
+            subject,
+            "malformed ARN '"
+                + ref
+                + "': a Lambda target is arn:aws:lambda:REGION:ACCOUNT:function:NAME");
         return null;
       }
       if (region != null && !a.region().equals(region)) {
-        error(p, subject, "the " + type.key + " is in " + a.region() + " but the bucket is in " + region
-            + ": S3 delivers notifications only within one region; create the " + type.key + " in " + region);
+        error(
+            p,
+            subject,
+            "the "
+                + type.key
+                + " is in "
+                + a.region()
+                + " but the bucket is in "
+                + region
+                + ": S3 delivers notifications only within one region; create the "
+                + type.key
+                + " in "
+                + region);
       }
       name = a.name();
     } else {
-      Pattern valid = switch (type) {
-        case QUEUE -> QUEUE_NAME;
-        case TOPIC -> TOPIC_NAME;
-        case LAMBDA -> FUNCTION_NAME;
-      };
+      Pattern valid =
+          switch (type) {
+            case QUEUE -> QUEUE_NAME;
+            case TOPIC -> TOPIC_NAME;
+            case LAMBDA -> FUNCTION_NAME;
+          };
       if (!valid.matcher(ref).matches()) {
         error(p, subject, "'" + ref + "' is not a valid " + type.key + " name");
       }
     }
     if (type != TargetType.LAMBDA && name.endsWith(".fifo")) {
-      error(p, subject, "S3 cannot deliver event notifications to a FIFO " + type.key + " (" + name
-          + "): use a standard " + type.key + ", or turn on eventBridge for the bucket and route through an EventBridge rule to the FIFO " + type.key);
+      error(
+          p,
+          subject,
+          "S3 cannot deliver event notifications to a FIFO "
+              + type.key
+              + " ("
+              + name
+              + "): use a standard "
+              + type.key
+              + ", or turn on eventBridge for the bucket and route through an EventBridge rule to the FIFO "
+              + type.key);
     }
     return new Target(type, ref);
   }
@@ -349,7 +458,10 @@ public final class PipelineLoader {
     }
     Node node = entry.getValueNode();
     if (!(node instanceof MappingNode mapping)) {
-      error(pos(node), null, "'queues' must be a mapping of queue name to its settings, not " + describe(node));
+      error(
+          pos(node),
+          null,
+          "'queues' must be a mapping of queue name to its settings, not " + describe(node));
       return queues;
     }
     for (NodeTuple t : mapping.getValue()) {
@@ -363,7 +475,10 @@ public final class PipelineLoader {
         continue;
       }
       if (!QUEUE_NAME.matcher(name).matches()) {
-        error(pos(t.getKeyNode()), subject, "invalid queue name: use up to 80 letters, digits, '-' and '_' (FIFO names end in .fifo)");
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "invalid queue name: use up to 80 letters, digits, '-' and '_' (FIFO names end in .fifo)");
       }
       Queue q = queue(name, t.getValueNode(), subject);
       if (q != null) {
@@ -383,7 +498,10 @@ public final class PipelineLoader {
     }
     Duration visibility = duration(f.get("visibilityTimeout"), subject, Duration.ofSeconds(30));
     if (visibility.compareTo(SQS_MAX_VISIBILITY) > 0) {
-      error(pos(f.get("visibilityTimeout").getValueNode()), subject, "visibilityTimeout " + Durations.format(visibility) + " is over SQS's maximum of 12h");
+      error(
+          pos(f.get("visibilityTimeout").getValueNode()),
+          subject,
+          "visibilityTimeout " + Durations.format(visibility) + " is over SQS's maximum of 12h");
     }
     Duration retention = retention(f.get("retention"), subject, Duration.ofDays(4));
     Duration consumerTimeout = null;
@@ -392,10 +510,19 @@ public final class PipelineLoader {
       if (c != null && c.containsKey("timeout")) {
         consumerTimeout = duration(c.get("timeout"), subject, null);
         if (consumerTimeout != null && visibility.compareTo(consumerTimeout.multipliedBy(6)) < 0) {
-          Node at = f.containsKey("visibilityTimeout") ? f.get("visibilityTimeout").getValueNode() : c.get("timeout").getValueNode();
-          error(pos(at), subject, "visibilityTimeout " + Durations.format(visibility) + " is under 6x the consumer timeout "
-              + Durations.format(consumerTimeout) + ": a message would reappear while still being processed; set visibilityTimeout to at least "
-              + Durations.format(consumerTimeout.multipliedBy(6)));
+          Node at =
+              f.containsKey("visibilityTimeout")
+                  ? f.get("visibilityTimeout").getValueNode()
+                  : c.get("timeout").getValueNode();
+          error(
+              pos(at),
+              subject,
+              "visibilityTimeout "
+                  + Durations.format(visibility)
+                  + " is under 6x the consumer timeout "
+                  + Durations.format(consumerTimeout)
+                  + ": a message would reappear while still being processed; set visibilityTimeout to at least "
+                  + Durations.format(consumerTimeout.multipliedBy(6)));
         }
       }
     }
@@ -403,7 +530,10 @@ public final class PipelineLoader {
     if (f.containsKey("dlq")) {
       dlq = dlq(name, f.get("dlq").getValueNode(), subject, retention);
     } else {
-      warning(pos(node), subject, "has no dlq: a message that keeps failing is retried until it expires; add dlq: { maxReceiveCount: 5 }");
+      warning(
+          pos(node),
+          subject,
+          "has no dlq: a message that keeps failing is retried until it expires; add dlq: { maxReceiveCount: 5 }");
     }
     return new Queue(name, visibility, retention, consumerTimeout, dlq, pos(node));
   }
@@ -415,13 +545,24 @@ public final class PipelineLoader {
     }
     boolean fifo = queueName.endsWith(".fifo");
     String defaultName = fifo ? queueName.replace(".fifo", "-dlq.fifo") : queueName + "-dlq";
-    String name = f.containsKey("name") ? scalar(f.get("name").getValueNode(), subject, "a queue name") : defaultName;
+    String name =
+        f.containsKey("name")
+            ? scalar(f.get("name").getValueNode(), subject, "a queue name")
+            : defaultName;
     if (name != null && !QUEUE_NAME.matcher(name).matches()) {
-      error(pos(f.get("name").getValueNode()), subject, "invalid dlq name '" + name + "': use up to 80 letters, digits, '-' and '_'");
+      error(
+          pos(f.get("name").getValueNode()),
+          subject,
+          "invalid dlq name '" + name + "': use up to 80 letters, digits, '-' and '_'");
     }
     if (name != null && fifo != name.endsWith(".fifo")) {
-      error(pos(f.containsKey("name") ? f.get("name").getValueNode() : node), subject,
-          "the dlq of a " + (fifo ? "FIFO" : "standard") + " queue must be " + (fifo ? "FIFO (name ending in .fifo)" : "standard (no .fifo)"));
+      error(
+          pos(f.containsKey("name") ? f.get("name").getValueNode() : node),
+          subject,
+          "the dlq of a "
+              + (fifo ? "FIFO" : "standard")
+              + " queue must be "
+              + (fifo ? "FIFO (name ending in .fifo)" : "standard (no .fifo)"));
     }
     int maxReceiveCount = 5;
     if (f.containsKey("maxReceiveCount")) {
@@ -430,10 +571,17 @@ public final class PipelineLoader {
       try {
         maxReceiveCount = Integer.parseInt(text == null ? "" : text.trim());
         if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
-          error(pos(n), subject, "dlq maxReceiveCount " + maxReceiveCount + " must be between 1 and 1000");
+          error(
+              pos(n),
+              subject,
+              "dlq maxReceiveCount " + maxReceiveCount + " must be between 1 and 1000");
         } else if (maxReceiveCount < 5) {
-          warning(pos(n), subject, "dlq maxReceiveCount " + maxReceiveCount
-              + " is under 5: a message may reach the DLQ after a transient error or a throttled batch; 5 or more is safer");
+          warning(
+              pos(n),
+              subject,
+              "dlq maxReceiveCount "
+                  + maxReceiveCount
+                  + " is under 5: a message may reach the DLQ after a transient error or a throttled batch; 5 or more is safer");
         }
       } catch (NumberFormatException e) {
         if (text != null) {
@@ -444,9 +592,17 @@ public final class PipelineLoader {
     Duration retention = retention(f.get("retention"), subject, Duration.ofDays(14));
     if (retention.compareTo(sourceRetention) < 0) {
       Node at = f.containsKey("retention") ? f.get("retention").getValueNode() : node;
-      error(pos(at), subject, "dlq retention " + Durations.format(retention) + " is shorter than the queue's "
-          + Durations.format(sourceRetention) + ": SQS keeps a message's original enqueue time, so it could expire in the DLQ before anyone sees it; "
-          + "make the dlq retention at least " + Durations.format(sourceRetention) + " (14d is usual)");
+      error(
+          pos(at),
+          subject,
+          "dlq retention "
+              + Durations.format(retention)
+              + " is shorter than the queue's "
+              + Durations.format(sourceRetention)
+              + ": SQS keeps a message's original enqueue time, so it could expire in the DLQ before anyone sees it; "
+              + "make the dlq retention at least "
+              + Durations.format(sourceRetention)
+              + " (14d is usual)");
     }
     return new Dlq(name, maxReceiveCount, retention);
   }
@@ -454,11 +610,17 @@ public final class PipelineLoader {
   private Duration retention(NodeTuple entry, String subject, Duration fallback) {
     Duration d = duration(entry, subject, fallback);
     if (entry != null && d.compareTo(SQS_MAX_RETENTION) > 0) {
-      error(pos(entry.getValueNode()), subject, "retention " + Durations.format(d) + " is over SQS's maximum of 14d");
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "retention " + Durations.format(d) + " is over SQS's maximum of 14d");
       return SQS_MAX_RETENTION;
     }
     if (entry != null && d.compareTo(SQS_MIN_RETENTION) < 0) {
-      error(pos(entry.getValueNode()), subject, "retention " + Durations.format(d) + " is under SQS's minimum of 60s");
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "retention " + Durations.format(d) + " is under SQS's minimum of 60s");
     }
     return d;
   }
@@ -474,7 +636,10 @@ public final class PipelineLoader {
         if (f.containsKey("table")) {
           String t = scalar(f.get("table").getValueNode(), "audit", "a table name");
           if (t != null && !TABLE_NAME.matcher(t).matches()) {
-            error(pos(f.get("table").getValueNode()), "audit", "table name '" + t + "' must be 3 to 255 letters, digits, '.', '-' or '_'");
+            error(
+                pos(f.get("table").getValueNode()),
+                "audit",
+                "table name '" + t + "' must be 3 to 255 letters, digits, '.', '-' or '_'");
           }
           table = t == null ? table : t;
         }
@@ -498,7 +663,10 @@ public final class PipelineLoader {
           }
         } catch (NumberFormatException e) {
           if (text != null) {
-            error(pos(n), "budget", "costPerFile '" + text + "' is not a number of US dollars (e.g. 0.01)");
+            error(
+                pos(n),
+                "budget",
+                "costPerFile '" + text + "' is not a number of US dollars (e.g. 0.01)");
           }
         }
       }
@@ -516,11 +684,23 @@ public final class PipelineLoader {
         continue;
       }
       if (queues.containsKey(q.dlq().name())) {
-        error(q.position(), "queue " + q.name(), "its dlq " + q.dlq().name() + " is also defined as a queue under 'queues': give the dlq its own name");
+        error(
+            q.position(),
+            "queue " + q.name(),
+            "its dlq "
+                + q.dlq().name()
+                + " is also defined as a queue under 'queues': give the dlq its own name");
       }
       String other = dlqOwners.putIfAbsent(q.dlq().name(), q.name());
       if (other != null) {
-        warning(q.position(), "queue " + q.name(), "shares its dlq " + q.dlq().name() + " with queue " + other + ": redrive will need --to");
+        warning(
+            q.position(),
+            "queue " + q.name(),
+            "shares its dlq "
+                + q.dlq().name()
+                + " with queue "
+                + other
+                + ": redrive will need --to");
       }
     }
     for (Bucket bucket : buckets) {
@@ -530,20 +710,45 @@ public final class PipelineLoader {
         if (rule.id() != null) {
           Rule first = ids.putIfAbsent(rule.id(), rule);
           if (first != null) {
-            error(rule.position(), "rule " + rule.id(), "duplicate rule id (first used at line " + first.position().line() + "): rule ids must be unique in a pipeline");
+            error(
+                rule.position(),
+                "rule " + rule.id(),
+                "duplicate rule id (first used at line "
+                    + first.position().line()
+                    + "): rule ids must be unique in a pipeline");
           }
         }
         for (int j = 0; j < i; j++) {
           Rule earlier = rules.get(j);
-          FilterOverlap.sharedEvent(earlier, rule).ifPresent(event -> error(rule.position(), "rule " + rule.id(),
-              "overlaps rule " + earlier.id() + " (line " + earlier.position().line() + ") on " + event
-                  + ": " + describeFilter(rule) + " and " + describeFilter(earlier)
-                  + " can match the same key, which S3 rejects; make the prefixes or suffixes disjoint, or the events"));
+          FilterOverlap.sharedEvent(earlier, rule)
+              .ifPresent(
+                  event ->
+                      error(
+                          rule.position(),
+                          "rule " + rule.id(),
+                          "overlaps rule "
+                              + earlier.id()
+                              + " (line "
+                              + earlier.position().line()
+                              + ") on "
+                              + event
+                              + ": "
+                              + describeFilter(rule)
+                              + " and "
+                              + describeFilter(earlier)
+                              + " can match the same key, which S3 rejects; make the prefixes or suffixes disjoint, or the events"));
         }
         Target t = rule.target();
-        if (t != null && t.type() == TargetType.QUEUE && !t.isArn() && !queues.containsKey(t.ref())) {
-          warning(rule.position(), "rule " + rule.id(), "queue " + t.ref()
-              + " is not defined under 'queues': it must exist already, or it is created with SQS defaults and no DLQ");
+        if (t != null
+            && t.type() == TargetType.QUEUE
+            && !t.isArn()
+            && !queues.containsKey(t.ref())) {
+          warning(
+              rule.position(),
+              "rule " + rule.id(),
+              "queue "
+                  + t.ref()
+                  + " is not defined under 'queues': it must exist already, or it is created with SQS defaults and no DLQ");
         }
       }
     }
@@ -555,10 +760,33 @@ public final class PipelineLoader {
 
   // ---- YAML helpers ------------------------------------------------------------------------
 
-  /** The fields of a mapping, reporting unknown and duplicate keys; null when the node is no mapping. */
+  /** A rule's id, read before its fields are checked, so that every message can name the rule. */
+  private static String peekId(Node node) {
+    if (node instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k
+            && k.getValue().equals("id")
+            && t.getValueNode() instanceof ScalarNode v) {
+          return v.getValue();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The fields of a mapping, reporting unknown and duplicate keys; null when the node is no
+   * mapping.
+   */
   private Map<String, NodeTuple> fields(Node node, Set<String> allowed, String subject) {
     if (!(node instanceof MappingNode mapping)) {
-      error(pos(node), subject, "expected a mapping with keys " + String.join(", ", sorted(allowed)) + ", found " + describe(node));
+      error(
+          pos(node),
+          subject,
+          "expected a mapping with keys "
+              + String.join(", ", sorted(allowed))
+              + ", found "
+              + describe(node));
       return null;
     }
     Map<String, NodeTuple> fields = new LinkedHashMap<>();
@@ -569,12 +797,28 @@ public final class PipelineLoader {
         continue;
       }
       if (!allowed.contains(key)) {
-        String hint = DidYouMean.suggest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
-        error(pos(t.getKeyNode()), subject, "unknown key '" + key + "': " + hint + "expected one of " + String.join(", ", sorted(allowed)));
+        String hint =
+            DidYouMean.suggest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "unknown key '"
+                + key
+                + "': "
+                + hint
+                + "expected one of "
+                + String.join(", ", sorted(allowed)));
         continue;
       }
       if (fields.containsKey(key)) {
-        error(pos(t.getKeyNode()), subject, "key '" + key + "' appears twice (first at line " + pos(fields.get(key).getKeyNode()).line() + ")");
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "key '"
+                + key
+                + "' appears twice (first at line "
+                + pos(fields.get(key).getKeyNode()).line()
+                + ")");
         continue;
       }
       fields.put(key, t);
@@ -589,11 +833,15 @@ public final class PipelineLoader {
     if (node instanceof ScalarNode s && s.getValue().isEmpty()) {
       return List.of();
     }
-    error(pos(node), subject, "'" + what + "' must be a list (items start with '- '), not " + describe(node));
+    error(
+        pos(node),
+        subject,
+        "'" + what + "' must be a list (items start with '- '), not " + describe(node));
     return List.of();
   }
 
-  private String requiredString(Map<String, NodeTuple> fields, String key, Node owner, String subject) {
+  private String requiredString(
+      Map<String, NodeTuple> fields, String key, Node owner, String subject) {
     if (fields == null) {
       return null;
     }

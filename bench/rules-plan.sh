@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# s3proc's start-up and a real `rules plan` against the AWS CLI, side by side on one moto_server.
+# usage: bench/rules-plan.sh [RUNS]   (default 15)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs="${1:-15}"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+endpoint="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_PAGER=""
+
+moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+moto=$!
+trap 'kill $moto 2>/dev/null' EXIT
+for _ in $(seq 100); do curl -sf "$endpoint/moto-api/" >/dev/null && break; sleep 0.1; done
+
+"$root/s3proc" --version >/dev/null   # builds the jar if needed, starts the class-data archive
+aws --endpoint-url "$endpoint" s3api create-bucket --bucket terminus-uploads >/dev/null
+"$root/s3proc" rules apply --yes -q -f "$root/config/pipeline.yaml" --endpoint-url "$endpoint" >/dev/null
+sleep 15   # let the background training run finish its archive
+
+echo "s3proc $("$root/s3proc" --version | cut -d' ' -f2-) vs $(aws --version 2>&1 | cut -d' ' -f1)"
+python3 "$root/bench/timing.py" "$runs" \
+  "aws --version=aws --version" \
+  "s3proc --version=$root/s3proc --version"
+python3 "$root/bench/timing.py" "$runs" \
+  "aws s3api get-bucket-notification-configuration=aws --endpoint-url $endpoint s3api get-bucket-notification-configuration --bucket terminus-uploads" \
+  "s3proc rules plan (14 calls)=$root/s3proc rules plan -q -f $root/config/pipeline.yaml --endpoint-url $endpoint"

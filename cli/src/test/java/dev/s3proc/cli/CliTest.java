@@ -1,0 +1,132 @@
+package dev.s3proc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.cli.testing.Cli;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conventions every command follows, offline. */
+class CliTest {
+  final Cli cli = new Cli();
+
+  @Test
+  void usageErrorsExitTwoWithOneLineAndAHint() {
+    Cli.Result r = cli.run("rules", "plan", "--detailed-exit-code");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("error: Unknown option: '--detailed-exit-code'")
+        .contains(
+            "Possible solutions: --detailed-exitcode", "Run 's3proc rules plan --help' for usage.");
+  }
+
+  @Test
+  void versionAndHelpWork() {
+    assertThat(cli.run("--version").out()).startsWith("s3proc ");
+    Cli.Result help = cli.run("rules", "apply", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out())
+        .contains("--dry-run", "--yes", "--endpoint-url", "--profile", "--no-color", "--output");
+  }
+
+  @Test
+  void validateReportsEveryErrorWithItsLocationAndExitsThree(@TempDir Path tmp) throws IOException {
+    Path f = tmp.resolve("p.yaml");
+    Files.writeString(
+        f,
+        """
+        pipeline: media-ingest
+        region: us-east-1
+        buckets:
+          - name: terminus-uploads
+            rules:
+              - id: docs
+                events: [s3:ObjectCreated:*]
+                filter: { prefix: uploads/ }
+                target: { queue: docs.fifo }
+                retries: 3
+        """);
+    Cli.Result r = cli.run("rules", "validate", "-f", f.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err())
+        .contains(
+            f + ":9:26: error: rule docs: S3 cannot deliver event notifications to a FIFO queue",
+            f + ":10:9: error: rule docs: unknown key 'retries'",
+            "2 error(s)");
+    assertThat(r.out()).isEmpty();
+
+    Cli.Result json = cli.run("rules", "validate", "-f", f.toString(), "-o", "json");
+    assertThat(json.exitCode()).isEqualTo(3);
+    assertThat(json.out())
+        .contains("\"valid\" : false", "\"line\" : 10", "\"subject\" : \"rule docs\"");
+  }
+
+  @Test
+  void validateAcceptsTheReferencePipeline() {
+    Cli.Result r = cli.run("rules", "validate", "-f", "../config/pipeline.yaml");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains(
+            "ok ../config/pipeline.yaml: pipeline media-ingest, 1 bucket(s), 5 rule(s), 2 queue(s)");
+  }
+
+  @Test
+  void aMissingFileIsOneClearLine() {
+    Cli.Result r = cli.run("rules", "validate", "-f", "nope.yaml");
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("nope.yaml: error: file not found");
+  }
+
+  @Test
+  void testShowsOnlyTheRulesThatFire() {
+    Cli.Result png =
+        cli.run(
+            "rules",
+            "test",
+            "-f",
+            "../config/pipeline.yaml",
+            "--bucket",
+            "terminus-uploads",
+            "--key",
+            "uploads/images/cat.png",
+            "-o",
+            "csv");
+    assertThat(png.exitCode()).isZero();
+    assertThat(png.out())
+        .isEqualTo(
+            "RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-images-png,s3:ObjectCreated:*,uploads/images/,.png,queue image-processing\n");
+
+    Cli.Result none =
+        cli.run(
+            "rules",
+            "test",
+            "-f",
+            "../config/pipeline.yaml",
+            "--bucket",
+            "terminus-uploads",
+            "--key",
+            "uploads/images/cat.png",
+            "--event",
+            "s3:ObjectRemoved:Delete",
+            "-o",
+            "json");
+    assertThat(none.out()).contains("\"rules\" : [ ]");
+    assertThat(none.err())
+        .contains(
+            "no rule fires for s3:ObjectRemoved:Delete on s3://terminus-uploads/uploads/images/cat.png");
+  }
+
+  @Test
+  void completionScriptsAreCurrent() throws IOException {
+    Path committed = Path.of("../completions/s3proc.bash");
+    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+        .as(
+            "completions/ is stale: regenerate with ./mvnw -q -pl cli -am -Pcompletions process-classes")
+        .isEqualTo(Completions.bash());
+    assertThat(Files.readString(Path.of("../completions/_s3proc"))).isEqualTo(Completions.zsh());
+  }
+}

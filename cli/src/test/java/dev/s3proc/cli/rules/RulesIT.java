@@ -1,0 +1,329 @@
+package dev.s3proc.cli.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.cli.testing.Cli;
+import dev.s3proc.cli.testing.Moto;
+import dev.s3proc.core.config.PipelineLoader;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** rules plan/apply/export against a real moto_server. */
+@ExtendWith(Moto.class)
+class RulesIT {
+  static final String BUCKET = "terminus-uploads";
+  static final Path PIPELINE = Path.of("../config/pipeline.yaml");
+  static final String FOREIGN_ID = "legacy-audit";
+
+  @TempDir Path tmp;
+  ClientFactory aws;
+  Cli cli = new Cli();
+
+  @BeforeEach
+  void setUp() {
+    aws = Moto.clients();
+  }
+
+  @AfterEach
+  void tearDown() {
+    aws.close();
+  }
+
+  Cli.Result s3proc(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--endpoint-url";
+    all[args.length + 1] = Moto.endpoint();
+    return cli.run(all);
+  }
+
+  void createBucketWithForeignRule() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    String foreignQueue = aws.sqs().createQueue(r -> r.queueName("foreign-q")).queueUrl();
+    String arn =
+        aws.sqs()
+            .getQueueAttributes(
+                r -> r.queueUrl(foreignQueue).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    aws.s3()
+        .putBucketNotificationConfiguration(
+            r ->
+                r.bucket(BUCKET)
+                    .notificationConfiguration(
+                        NotificationConfiguration.builder()
+                            .queueConfigurations(
+                                QueueConfiguration.builder()
+                                    .id(FOREIGN_ID)
+                                    .queueArn(arn)
+                                    .eventsWithStrings("s3:ObjectRemoved:*")
+                                    .build())
+                            .build()));
+  }
+
+  List<String> notificationIds() {
+    var c = aws.s3().getBucketNotificationConfiguration(r -> r.bucket(BUCKET));
+    return java.util.stream.Stream.of(
+            c.queueConfigurations().stream().map(QueueConfiguration::id),
+            c.topicConfigurations().stream().map(t -> t.id()),
+            c.lambdaFunctionConfigurations().stream().map(l -> l.id()))
+        .flatMap(s -> s)
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void applyKeepsARuleItDoesNotOwnAndASecondApplyChangesNothing() {
+    createBucketWithForeignRule();
+
+    Cli.Result first = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out())
+        .contains(
+            "= keep notification terminus-uploads legacy-audit",
+            "+ create queue document-processing");
+    assertThat(notificationIds())
+        .containsExactly(
+            FOREIGN_ID,
+            "s3proc.media-ingest.compliance",
+            "s3proc.media-ingest.process-documents",
+            "s3proc.media-ingest.process-images-jpeg",
+            "s3proc.media-ingest.process-images-jpg",
+            "s3proc.media-ingest.process-images-png");
+
+    Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    assertThat(plan.out()).contains("No changes.");
+
+    Cli.Result second = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
+    assertThat(second.exitCode()).isZero();
+    assertThat(second.out()).contains("No changes.");
+    assertThat(second.err()).doesNotContain("Apply complete");
+    assertThat(notificationIds()).contains(FOREIGN_ID).hasSize(6);
+  }
+
+  @Test
+  void applyWiresQueuesDlqsPermissionsTableAndAlarms() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    String url = aws.sqs().getQueueUrl(r -> r.queueName("document-processing")).queueUrl();
+    var attributes =
+        aws.sqs()
+            .getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+            .attributesAsStrings();
+    assertThat(attributes.get("VisibilityTimeout")).isEqualTo("1800");
+    assertThat(attributes.get("MessageRetentionPeriod")).isEqualTo(Long.toString(4 * 86400));
+    assertThat(attributes.get("RedrivePolicy")).contains("document-processing-dlq").contains("5");
+    assertThat(attributes.get("Policy"))
+        .contains(
+            "aws:SourceArn",
+            "arn:aws:s3:::terminus-uploads",
+            "aws:SourceAccount",
+            "sqs:SendMessage");
+
+    String topicArn = "arn:aws:sns:us-east-1:123456789012:compliance-fanout";
+    assertThat(aws.sns().getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy"))
+        .contains("SNS:Publish", "arn:aws:s3:::terminus-uploads");
+
+    var table = aws.dynamoDb().describeTable(r -> r.tableName("s3proc-audit")).table();
+    assertThat(table.globalSecondaryIndexes())
+        .extracting(i -> i.indexName())
+        .containsExactly("byTime");
+    assertThat(
+            aws.dynamoDb()
+                .describeTimeToLive(r -> r.tableName("s3proc-audit"))
+                .timeToLiveDescription()
+                .attributeName())
+        .isEqualTo("expiresAt");
+
+    var alarms =
+        aws.cloudWatch()
+            .describeAlarms(r -> r.alarmNamePrefix("s3proc.media-ingest."))
+            .metricAlarms();
+    assertThat(alarms)
+        .extracting(a -> a.alarmName())
+        .containsExactlyInAnyOrder(
+            "s3proc.media-ingest.document-processing-dlq.depth",
+                "s3proc.media-ingest.document-processing.oldest-age",
+            "s3proc.media-ingest.image-processing-dlq.depth",
+                "s3proc.media-ingest.image-processing.oldest-age");
+  }
+
+  @Test
+  void aRuleDroppedFromTheFileIsRemovedAndPlanSaysSoFirst() throws IOException {
+    createBucketWithForeignRule();
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    Path withoutCompliance = tmp.resolve("p.yaml");
+    String text = Files.readString(PIPELINE);
+    text =
+        text.substring(0, text.indexOf("      - id: compliance"))
+            + text.substring(text.indexOf("queues:"));
+    Files.writeString(withoutCompliance, text);
+
+    Cli.Result plan =
+        s3proc("rules", "plan", "-f", withoutCompliance.toString(), "--detailed-exitcode");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(4);
+    assertThat(plan.out())
+        .contains(
+            "~ update notifications terminus-uploads",
+            "- compliance: s3:ObjectCreated:* prefix=uploads/compliance/ -> topic compliance-fanout");
+
+    assertThat(s3proc("rules", "apply", "-f", withoutCompliance.toString(), "--yes").exitCode())
+        .isZero();
+    assertThat(notificationIds())
+        .contains(FOREIGN_ID)
+        .doesNotContain("s3proc.media-ingest.compliance")
+        .hasSize(5);
+  }
+
+  @Test
+  void anUploadedObjectsEventArrivesInTheTargetQueue() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    String key = "uploads/images/my photo é.jpg";
+    aws.s3().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("not really a jpeg"));
+
+    String url = aws.sqs().getQueueUrl(r -> r.queueName("image-processing")).queueUrl();
+    List<Message> messages =
+        aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+    assertThat(messages)
+        .anySatisfy(
+            m ->
+                assertThat(URLDecoder.decode(m.body(), StandardCharsets.UTF_8))
+                    .contains("\"key\": \"" + key + "\"", "ObjectCreated:Put"));
+  }
+
+  @Test
+  void invalidConfigurationExitsThreeAndChangesNothing() throws IOException {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(
+        bad, Files.readString(PIPELINE).replace("suffix: .png }", "suffix: \"*.png\" }"));
+
+    Cli.Result r = s3proc("rules", "apply", "-f", bad.toString(), "--yes");
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err())
+        .contains(bad + ":20:")
+        .contains("rule process-images-png: filter suffix '*.png' contains a wildcard")
+        .contains("nothing was changed");
+    assertThat(aws.sqs().listQueues().queueUrls()).isEmpty();
+    assertThat(notificationIds()).isEmpty();
+  }
+
+  @Test
+  void applyAsksFirstAndDryRunChangesNothing() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+
+    Cli.Result noTerminal = s3proc("rules", "apply", "-f", PIPELINE.toString());
+    assertThat(noTerminal.exitCode()).isEqualTo(2);
+    assertThat(noTerminal.err()).contains("pass --yes");
+
+    Cli.Result declined =
+        cli.stdin("n\n")
+            .run("rules", "apply", "-f", PIPELINE.toString(), "--endpoint-url", Moto.endpoint());
+    assertThat(declined.exitCode()).isZero();
+    assertThat(declined.err()).contains("nothing was changed");
+
+    Cli.Result dryRun = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--dry-run");
+    assertThat(dryRun.exitCode()).isZero();
+    assertThat(dryRun.out()).contains("Plan: ");
+    assertThat(dryRun.err()).contains("dry run: nothing was changed");
+    assertThat(aws.sqs().listQueues().queueUrls()).isEmpty();
+    assertThat(notificationIds()).isEmpty();
+
+    Cli.Result accepted =
+        new Cli()
+            .stdin("yes\n")
+            .run("rules", "apply", "-f", PIPELINE.toString(), "--endpoint-url", Moto.endpoint());
+    assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
+    assertThat(notificationIds()).hasSize(5);
+  }
+
+  @Test
+  void aMissingBucketIsReportedAndNothingIsCreated() {
+    Cli.Result r = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("bucket terminus-uploads does not exist", "nothing was changed");
+    assertThat(aws.sqs().listQueues().queueUrls()).isEmpty();
+  }
+
+  @Test
+  void aRuleOverlappingAForeignConfigurationIsCaughtBeforeS3SeesIt() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    String q = aws.sqs().createQueue(r -> r.queueName("other")).queueUrl();
+    aws.s3()
+        .putBucketNotificationConfiguration(
+            r ->
+                r.bucket(BUCKET)
+                    .notificationConfiguration(
+                        NotificationConfiguration.builder()
+                            .queueConfigurations(
+                                QueueConfiguration.builder()
+                                    .id("everything")
+                                    .queueArn("arn:aws:sqs:us-east-1:123456789012:other")
+                                    .eventsWithStrings("s3:ObjectCreated:Put")
+                                    .build())
+                            .build()));
+
+    Cli.Result r = s3proc("rules", "plan", "-f", PIPELINE.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out())
+        .contains(
+            "cannot apply: rule process-images-jpg overlaps configuration everything on bucket terminus-uploads");
+    assertThat(q).isNotNull();
+  }
+
+  @Test
+  void exportAdoptsAnExistingBucketAsAValidPipeline() throws IOException {
+    createBucketWithForeignRule();
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    Cli.Result r = s3proc("rules", "export", "--bucket", BUCKET, "--region", "us-east-1");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains(
+            "pipeline: media-ingest",
+            "id: process-images-png",
+            "id: legacy-audit",
+            "queue: foreign-q",
+            "visibilityTimeout: 30m");
+
+    Path exported = tmp.resolve("exported.yaml");
+    Files.writeString(exported, r.out());
+    var loaded = PipelineLoader.load(exported);
+    assertThat(loaded.errors()).isEmpty();
+    assertThat(loaded.config().buckets().get(0).rules()).hasSize(6);
+  }
+
+  @Test
+  void theSdksOwnEndpointSettingIsHonouredWithoutEndpointUrl() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    System.setProperty("aws.endpointUrl", Moto.endpoint());
+    try {
+      Cli.Result r = cli.run("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+      assertThat(r.out())
+          .contains("+ create alarm s3proc.media-ingest.document-processing-dlq.depth");
+    } finally {
+      System.clearProperty("aws.endpointUrl");
+    }
+  }
+}

@@ -1,0 +1,332 @@
+package dev.s3proc.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every check of {@code rules validate}, each with its message and its file:line:col. */
+class PipelineLoaderTest {
+
+  private static final String HEAD =
+      """
+      pipeline: media-ingest
+      region: us-east-1
+      """;
+
+  private static PipelineLoader.Result load(String yaml) {
+    return PipelineLoader.parse("p.yaml", yaml);
+  }
+
+  private static List<String> errors(String yaml) {
+    return load(yaml).errors().stream().map(Diagnostic::format).toList();
+  }
+
+  private static String oneBucket(String rules) {
+    return HEAD
+        + """
+        buckets:
+          - name: terminus-uploads
+            rules:
+        """
+        + rules.indent(6);
+  }
+
+  @Test
+  void theReferencePipelineIsValid() {
+    PipelineLoader.Result r = PipelineLoader.load(Path.of("../config/pipeline.yaml"));
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.config().pipeline()).isEqualTo("media-ingest");
+    assertThat(r.config().buckets().get(0).rules()).hasSize(5);
+    assertThat(r.config().queues().get("document-processing").dlq().maxReceiveCount()).isEqualTo(5);
+  }
+
+  @Test
+  void yamlSyntaxErrorHasItsLineAndColumn() {
+    assertThat(errors("pipeline: x\nregion: [us-east-1\nbuckets: []\n"))
+        .singleElement()
+        .asString()
+        .startsWith("p.yaml:3:")
+        .contains("YAML syntax");
+  }
+
+  @Test
+  void emptyFileAndNonMappingTopLevelAreErrors() {
+    assertThat(errors("")).singleElement().asString().contains("the file is empty");
+    assertThat(errors("# only a comment\n"))
+        .singleElement()
+        .asString()
+        .contains("the file is empty");
+    assertThat(errors("- a\n- b\n"))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "p.yaml:1:1: error: the top level must be a mapping with keys such as 'pipeline:', 'region:' and 'buckets:', not a list");
+  }
+
+  @Test
+  void unknownKeySuggestsTheNearestOne() {
+    String yaml =
+        HEAD
+            + """
+        buckets: []
+        queues:
+          q:
+            visibilityTimout: 30s
+        """;
+    assertThat(errors(yaml))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "p.yaml:6:5: error: queue q: unknown key 'visibilityTimout': did you mean 'visibilityTimeout'? expected one of consumer, dlq, retention, visibilityTimeout");
+  }
+
+  @Test
+  void unknownEventNamesTheFullList() {
+    List<String> e =
+        errors(
+            oneBucket(
+                """
+        - id: r1
+          events: [s3:ObjectCreated:Puts]
+          target: { queue: q }
+        """));
+    assertThat(e)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "p.yaml:7:18: error: rule r1: unknown S3 event 's3:ObjectCreated:Puts': did you mean s3:ObjectCreated:Put?")
+        .contains(
+            "s3:ObjectRestore:Completed",
+            "s3:LifecycleExpiration:DeleteMarkerCreated",
+            "s3:ObjectAcl:Put");
+  }
+
+  @Test
+  void overlappingRulesNameBothRules() {
+    List<String> e =
+        errors(
+            oneBucket(
+                """
+        - id: all-uploads
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: uploads/ }
+          target: { queue: q }
+        - id: images
+          events: [s3:ObjectCreated:Put]
+          filter: { prefix: uploads/images/, suffix: .jpg }
+          target: { queue: q }
+        """));
+    assertThat(e)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "p.yaml:10:9: error: rule images: overlaps rule all-uploads (line 6) on s3:ObjectCreated:Put")
+        .contains("S3 rejects");
+  }
+
+  @Test
+  void samePrefixWithDifferentSuffixesAndDisjointEventsAreValid() {
+    PipelineLoader.Result r =
+        load(
+            oneBucket(
+                """
+        - id: jpg
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: uploads/images/, suffix: .jpg }
+          target: { queue: q }
+        - id: png
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: uploads/images/, suffix: .png }
+          target: { queue: q }
+        - id: deleted
+          events: [s3:ObjectRemoved:*]
+          filter: { prefix: uploads/images/, suffix: .png }
+          target: { queue: q }
+        """));
+    assertThat(r.errors()).isEmpty();
+  }
+
+  @Test
+  void wildcardInFilterIsAnError() {
+    assertThat(
+            errors(
+                oneBucket(
+                    """
+        - id: r1
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: uploads/, suffix: "*.jpg" }
+          target: { queue: q }
+        """)))
+        .singleElement()
+        .asString()
+        .startsWith("p.yaml:8:45: error: rule r1: filter suffix '*.jpg' contains a wildcard");
+  }
+
+  @Test
+  void fifoTargetsPointToEventBridge() {
+    List<String> e =
+        errors(
+            oneBucket(
+                """
+        - id: docs
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: a/ }
+          target: { queue: documents.fifo }
+        - id: fan
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: b/ }
+          target: { topic: "arn:aws:sns:us-east-1:123456789012:fan.fifo" }
+        """));
+    assertThat(e).hasSize(2);
+    assertThat(e.get(0))
+        .startsWith(
+            "p.yaml:9:26: error: rule docs: S3 cannot deliver event notifications to a FIFO queue (documents.fifo)")
+        .contains("eventBridge");
+    assertThat(e.get(1))
+        .contains("rule fan: S3 cannot deliver event notifications to a FIFO topic (fan.fifo)");
+  }
+
+  @Test
+  void aRuleNeedsExactlyOneTarget() {
+    List<String> e =
+        errors(
+            oneBucket(
+                """
+        - id: two
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: a/ }
+          target: { queue: q, topic: t }
+        - id: none
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: b/ }
+        """));
+    assertThat(e)
+        .containsExactly(
+            "p.yaml:9:17: error: rule two: target must name exactly one of queue, topic or lambda, found queue and topic: split it into one rule per target, with different filters or events",
+            "p.yaml:10:9: error: rule none: missing 'target': give exactly one of queue, topic or lambda");
+  }
+
+  @Test
+  void malformedArnAndTopicInAnotherRegion() {
+    List<String> e =
+        errors(
+            oneBucket(
+                """
+        - id: bad-arn
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: a/ }
+          target: { queue: "arn:aws:sqs:us-east-1:12345:q" }
+        - id: far-topic
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: b/ }
+          target: { topic: "arn:aws:sns:eu-west-1:123456789012:t" }
+        """));
+    assertThat(e).hasSize(2);
+    assertThat(e.get(0))
+        .startsWith(
+            "p.yaml:9:26: error: rule bad-arn: malformed ARN 'arn:aws:sqs:us-east-1:12345:q'");
+    assertThat(e.get(1))
+        .startsWith(
+            "p.yaml:13:26: error: rule far-topic: the topic is in eu-west-1 but the bucket is in us-east-1");
+  }
+
+  @Test
+  void invalidBucketNameAndDuplicateRuleIds() {
+    String yaml =
+        HEAD
+            + """
+        buckets:
+          - name: Terminus_Uploads
+            rules:
+              - id: r1
+                events: [s3:ObjectCreated:*]
+                filter: { prefix: a/ }
+                target: { queue: q }
+              - id: r1
+                events: [s3:ObjectCreated:*]
+                filter: { prefix: b/ }
+                target: { queue: q }
+        """;
+    assertThat(errors(yaml))
+        .containsExactly(
+            "p.yaml:4:11: error: bucket Terminus_Uploads: invalid bucket name: it may hold only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit",
+            "p.yaml:10:9: error: rule r1: duplicate rule id (first used at line 6): rule ids must be unique in a pipeline");
+  }
+
+  @Test
+  void queueChecksVisibilityRetentionAndDlq() {
+    String yaml =
+        HEAD
+            + """
+        buckets: []
+        queues:
+          documents:
+            visibilityTimeout: 5m
+            retention: 15d
+            consumer: { timeout: 5m }
+            dlq: { name: documents-dlq, maxReceiveCount: 0, retention: 1d }
+        """;
+    List<String> e = errors(yaml);
+    assertThat(e)
+        .containsExactly(
+            "p.yaml:7:16: error: queue documents: retention 15d is over SQS's maximum of 14d",
+            "p.yaml:6:24: error: queue documents: visibilityTimeout 5m is under 6x the consumer timeout 5m: a message would reappear while still being processed; set visibilityTimeout to at least 30m",
+            "p.yaml:9:50: error: queue documents: dlq maxReceiveCount 0 must be between 1 and 1000",
+            "p.yaml:9:64: error: queue documents: dlq retention 1d is shorter than the queue's 14d: SQS keeps a message's original enqueue time, so it could expire in the DLQ before anyone sees it; make the dlq retention at least 14d (14d is usual)");
+  }
+
+  @Test
+  void lowMaxReceiveCountIsOnlyAWarning() {
+    String yaml =
+        HEAD
+            + """
+        buckets: []
+        queues:
+          q:
+            dlq: { maxReceiveCount: 3 }
+        """;
+    PipelineLoader.Result r = load(yaml);
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.warnings())
+        .singleElement()
+        .extracting(Diagnostic::format)
+        .asString()
+        .startsWith("p.yaml:6:29: warning: queue q: dlq maxReceiveCount 3 is under 5");
+    assertThat(r.config().queues().get("q").dlq().name()).isEqualTo("q-dlq");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    String yaml =
+        """
+        pipeline: media ingest
+        region: mars-1
+        buckets:
+          - name: ab
+            rules:
+              - id: r1
+                events: [s3:ObjectCreated]
+                target: { queue: q }
+        """;
+    assertThat(errors(yaml)).hasSize(4);
+  }
+
+  @Test
+  void ruleMatchingFollowsPrefixSuffixAndEvent() {
+    var config =
+        load(oneBucket(
+                """
+        - id: jpg
+          events: [s3:ObjectCreated:*]
+          filter: { prefix: uploads/images/, suffix: .jpg }
+          target: { queue: q }
+        """))
+            .config();
+    var rule = config.buckets().get(0).rules().get(0);
+    assertThat(rule.matches("s3:ObjectCreated:Put", "uploads/images/cat.jpg")).isTrue();
+    assertThat(rule.matches("s3:ObjectCreated:Put", "uploads/images/cat.png")).isFalse();
+    assertThat(rule.matches("s3:ObjectRemoved:Delete", "uploads/images/cat.jpg")).isFalse();
+  }
+}
