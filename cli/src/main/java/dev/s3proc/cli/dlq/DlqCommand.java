@@ -1,0 +1,16 @@
+package dev.s3proc.cli.dlq;
+
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
+    description = "See, inspect and redrive dead-letter queues without ever losing a message.",
+    subcommands = {
+      ListCommand.class,
+      PeekCommand.class,
+      RedriveCommand.class,
+      DlqExportCommand.class,
+      PurgeCommand.class
+    })
+public class DlqCommand {}

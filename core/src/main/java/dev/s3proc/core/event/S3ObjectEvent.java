@@ -1,0 +1,28 @@
+package dev.s3proc.core.event;
+
+import java.time.Instant;
+
+/**
+ * One object event, whichever way it was delivered: directly by S3, wrapped by SNS, or shaped by
+ * EventBridge. The key is decoded (S3 notifications form-encode it: {@code +} is a space).
+ *
+ * @param versionId null for unversioned buckets (and always on moto)
+ * @param sequencer null when the sender gave none (moto, EventBridge on some events)
+ */
+public record S3ObjectEvent(
+    String bucket,
+    String key,
+    long size,
+    String eTag,
+    String versionId,
+    String sequencer,
+    String eventName,
+    Instant eventTime,
+    String via) {
+
+  /** How the event reached the consumer. */
+  public static final String DIRECT = "s3";
+
+  public static final String SNS = "sns";
+  public static final String EVENTBRIDGE = "eventbridge";
+}
