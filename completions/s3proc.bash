@@ -155,37 +155,55 @@ function compReplyArray() {
 function _complete_s3proc() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules" ];    then _picocli_s3proc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules validate" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules plan" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules apply" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules export" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules test" ];    then _picocli_s3proc_rules; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq list" ];    then _picocli_s3proc_dlq; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq peek" ];    then _picocli_s3proc_dlq; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq redrive" ];    then _picocli_s3proc_dlq; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq export" ];    then _picocli_s3proc_dlq; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq purge" ];    then _picocli_s3proc_dlq; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_s3proc_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_s3proc_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local status" ];    then _picocli_s3proc_local; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(rules)
-  local cmds1=(local)
-  local cmds2=(rules validate)
-  local cmds3=(rules plan)
-  local cmds4=(rules apply)
-  local cmds5=(rules export)
-  local cmds6=(rules test)
-  local cmds7=(local up)
-  local cmds8=(local down)
-  local cmds9=(local status)
+  local cmds1=(dlq)
+  local cmds2=(local)
+  local cmds3=(rules validate)
+  local cmds4=(rules plan)
+  local cmds5=(rules apply)
+  local cmds6=(rules export)
+  local cmds7=(rules test)
+  local cmds8=(dlq list)
+  local cmds9=(dlq peek)
+  local cmds10=(dlq redrive)
+  local cmds11=(dlq export)
+  local cmds12=(dlq purge)
+  local cmds13=(local up)
+  local cmds14=(local down)
+  local cmds15=(local status)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_rules_test; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_rules_export; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_test; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_rules_export; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_s3proc_dlq; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_s3proc_rules; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -198,7 +216,7 @@ function _picocli_s3proc() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="rules local"
+  local commands="rules dlq local"
   local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -238,6 +256,45 @@ function _picocli_s3proc_rules() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="validate plan apply export test"
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `dlq` subcommand.
+function _picocli_s3proc_dlq() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list peek redrive export purge"
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -518,6 +575,246 @@ function _picocli_s3proc_rules_test() {
     '--event')
       return
       ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_s3proc_dlq_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `peek` subcommand.
+function _picocli_s3proc_dlq_peek() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'-n' '--max-messages' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-n'|'--max-messages')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `redrive` subcommand.
+function _picocli_s3proc_dlq_redrive() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--to' '--mode' '--key-prefix' '--older-than' '--newer-than' '--body-contains' '--max' '--rate' '--concurrency' '--visibility-timeout' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local MODE_option_args=("auto" "nativ" "client") # --mode values
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--to')
+      return
+      ;;
+    '--mode')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--key-prefix')
+      return
+      ;;
+    '--older-than')
+      return
+      ;;
+    '--newer-than')
+      return
+      ;;
+    '--body-contains')
+      return
+      ;;
+    '--max')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--concurrency')
+      return
+      ;;
+    '--visibility-timeout')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_s3proc_dlq_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--delete' '-y' '--yes' '-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'-f' '--file' '--visibility-timeout' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--visibility-timeout')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `purge` subcommand.
+function _picocli_s3proc_dlq_purge() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-y' '--yes' '--dry-run' '-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '--profile')
       return
       ;;

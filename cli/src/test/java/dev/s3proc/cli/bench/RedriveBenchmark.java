@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Client-mode redrive of N messages on ElasticMQ against a plain SDK loop doing batched
- * receive/send/delete at the same concurrency, interleaved in one run; then a native move task.
- * Run with bench/dlq-redrive.sh.
+ * receive/send/delete at the same concurrency, interleaved in one run; then a native move task. Run
+ * with bench/dlq-redrive.sh.
  */
 public final class RedriveBenchmark {
   public static void main(String[] args) throws Exception {
@@ -44,8 +44,20 @@ public final class RedriveBenchmark {
       for (int round = 0; round < rounds; round++) {
         fill(sqs, dlq, messages);
         long t0 = System.nanoTime();
-        var summary = new DlqRedriver(aws).run(new DlqRedriver.Options(dir.describe(dlq), dir.describe(target),
-            new RedriveFilter(null, null, null, null), null, 0, concurrency, Duration.ofSeconds(60), false), new AtomicBoolean(), n -> { });
+        var summary =
+            new DlqRedriver(aws)
+                .run(
+                    new DlqRedriver.Options(
+                        dir.describe(dlq),
+                        dir.describe(target),
+                        new RedriveFilter(null, null, null, null),
+                        null,
+                        0,
+                        concurrency,
+                        Duration.ofSeconds(60),
+                        false),
+                    new AtomicBoolean(),
+                    n -> {});
         s3proc.add(rate(summary.moved(), t0));
         purge(sqs, target);
 
@@ -58,16 +70,21 @@ public final class RedriveBenchmark {
         fill(sqs, dlq, messages);
         QueueRef source = dir.describe(dlq);
         t0 = System.nanoTime();
-        var nat = new MoveTaskRedriver(aws).run(source, dir.describe(target), 0, false, new AtomicBoolean(), n -> { });
+        var nat =
+            new MoveTaskRedriver(aws)
+                .run(source, dir.describe(target), 0, false, new AtomicBoolean(), n -> {});
         nativeRates.add(rate(nat.moved(), t0));
         purge(sqs, target);
-        System.out.printf("round %d: s3proc client %.0f msg/s, plain SDK loop %.0f msg/s, native move task %.0f msg/s%n",
+        System.out.printf(
+            "round %d: s3proc client %.0f msg/s, plain SDK loop %.0f msg/s, native move task %.0f msg/s%n",
             round + 1, s3proc.get(round), plain.get(round), nativeRates.get(round));
       }
       double a = median(s3proc);
       double b = median(plain);
-      System.out.printf("%n%d messages, %d workers, medians of %d rounds:%n", messages, concurrency, rounds);
-      System.out.printf("  s3proc dlq redrive --mode client  %6.0f msg/s  %.2fx of the plain loop%n", a, a / b);
+      System.out.printf(
+          "%n%d messages, %d workers, medians of %d rounds:%n", messages, concurrency, rounds);
+      System.out.printf(
+          "  s3proc dlq redrive --mode client  %6.0f msg/s  %.2fx of the plain loop%n", a, a / b);
       System.out.printf("  plain SDK receive/send/delete     %6.0f msg/s  1.00x%n", b);
       System.out.printf("  s3proc dlq redrive --mode native  %6.0f msg/s%n", median(nativeRates));
     }
@@ -89,13 +106,19 @@ public final class RedriveBenchmark {
     List<Future<?>> fs = new ArrayList<>();
     for (int i = 0; i < n; i += 10) {
       int from = i;
-      fs.add(pool.submit(() -> {
-        List<SendMessageBatchRequestEntry> e = new ArrayList<>();
-        for (int j = from; j < Math.min(n, from + 10); j++) {
-          e.add(SendMessageBatchRequestEntry.builder().id("m" + j).messageBody("{\"n\":" + j + ",\"pad\":\"" + "x".repeat(200) + "\"}").build());
-        }
-        sqs.sendMessageBatch(r -> r.queueUrl(url).entries(e));
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                List<SendMessageBatchRequestEntry> e = new ArrayList<>();
+                for (int j = from; j < Math.min(n, from + 10); j++) {
+                  e.add(
+                      SendMessageBatchRequestEntry.builder()
+                          .id("m" + j)
+                          .messageBody("{\"n\":" + j + ",\"pad\":\"" + "x".repeat(200) + "\"}")
+                          .build());
+                }
+                sqs.sendMessageBatch(r -> r.queueUrl(url).entries(e));
+              }));
     }
     for (Future<?> f : fs) {
       f.get();
@@ -112,29 +135,49 @@ public final class RedriveBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Future<Long>> fs = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
-      fs.add(pool.submit(() -> {
-        long moved = 0;
-        int empty = 0;
-        while (empty < 2) {
-          List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(from).maxNumberOfMessages(10).waitTimeSeconds(1)
-              .messageAttributeNames("All")).messages();
-          if (batch.isEmpty()) {
-            empty++;
-            continue;
-          }
-          empty = 0;
-          List<SendMessageBatchRequestEntry> send = new ArrayList<>();
-          List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
-          for (int i = 0; i < batch.size(); i++) {
-            Message m = batch.get(i);
-            send.add(SendMessageBatchRequestEntry.builder().id("" + i).messageBody(m.body()).messageAttributes(m.messageAttributes()).build());
-            delete.add(DeleteMessageBatchRequestEntry.builder().id("" + i).receiptHandle(m.receiptHandle()).build());
-          }
-          sqs.sendMessageBatch(r -> r.queueUrl(to).entries(send));
-          moved += sqs.deleteMessageBatch(r -> r.queueUrl(from).entries(delete)).successful().size();
-        }
-        return moved;
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                long moved = 0;
+                int empty = 0;
+                while (empty < 2) {
+                  List<Message> batch =
+                      sqs.receiveMessage(
+                              r ->
+                                  r.queueUrl(from)
+                                      .maxNumberOfMessages(10)
+                                      .waitTimeSeconds(1)
+                                      .messageAttributeNames("All"))
+                          .messages();
+                  if (batch.isEmpty()) {
+                    empty++;
+                    continue;
+                  }
+                  empty = 0;
+                  List<SendMessageBatchRequestEntry> send = new ArrayList<>();
+                  List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
+                  for (int i = 0; i < batch.size(); i++) {
+                    Message m = batch.get(i);
+                    send.add(
+                        SendMessageBatchRequestEntry.builder()
+                            .id("" + i)
+                            .messageBody(m.body())
+                            .messageAttributes(m.messageAttributes())
+                            .build());
+                    delete.add(
+                        DeleteMessageBatchRequestEntry.builder()
+                            .id("" + i)
+                            .receiptHandle(m.receiptHandle())
+                            .build());
+                  }
+                  sqs.sendMessageBatch(r -> r.queueUrl(to).entries(send));
+                  moved +=
+                      sqs.deleteMessageBatch(r -> r.queueUrl(from).entries(delete))
+                          .successful()
+                          .size();
+                }
+                return moved;
+              }));
     }
     long total = 0;
     for (Future<Long> f : fs) {
@@ -143,5 +186,4 @@ public final class RedriveBenchmark {
     pool.shutdown();
     return total;
   }
-
 }

@@ -45,7 +45,15 @@ public final class AuditSchema {
   private static final DateTimeFormatter HOUR =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
 
+  private static final DateTimeFormatter SORTABLE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private AuditSchema() {}
+
+  /** A fixed-width UTC timestamp, so that keys sort in time order as strings. */
+  public static String sortable(Instant t) {
+    return SORTABLE.format(t);
+  }
 
   public static String partitionKey(String bucket, String key) {
     return bucket + "/" + key;
