@@ -86,7 +86,8 @@ public final class S3EventParser {
         text(object, "sequencer"),
         prefixed(record.path("eventName").asText(null)),
         time(record.path("eventTime").asText(null)),
-        via);
+        via,
+        text(s3, "configurationId"));
   }
 
   private static S3ObjectEvent eventBridge(JsonNode root) {
@@ -108,7 +109,8 @@ public final class S3EventParser {
         text(object, "sequencer"),
         name,
         time(root.path("time").asText(null)),
-        S3ObjectEvent.EVENTBRIDGE);
+        S3ObjectEvent.EVENTBRIDGE,
+        null);
   }
 
   private static S3ObjectEvent via(S3ObjectEvent e, String via) {
@@ -121,7 +123,8 @@ public final class S3EventParser {
         e.sequencer(),
         e.eventName(),
         e.eventTime(),
-        via);
+        via,
+        e.configurationId());
   }
 
   /** S3 notification keys are form-encoded: {@code %2F} is a slash and {@code +} a space. */

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param versionId null for unversioned buckets (and always on moto)
  * @param sequencer null when the sender gave none (moto, EventBridge on some events)
+ * @param configurationId the notification configuration (rule) that sent it, when known
  */
 public record S3ObjectEvent(
     String bucket,
@@ -18,7 +19,8 @@ public record S3ObjectEvent(
     String sequencer,
     String eventName,
     Instant eventTime,
-    String via) {
+    String via,
+    String configurationId) {
 
   /** How the event reached the consumer. */
   public static final String DIRECT = "s3";

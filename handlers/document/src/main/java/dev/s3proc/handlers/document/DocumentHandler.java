@@ -1,0 +1,74 @@
+package dev.s3proc.handlers.document;
+
+import dev.s3proc.handlers.runtime.Input;
+import dev.s3proc.handlers.runtime.PermanentFailure;
+import dev.s3proc.handlers.runtime.Processor;
+import dev.s3proc.handlers.runtime.ProcessorHandler;
+import dev.s3proc.handlers.runtime.SafeKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lambda handler {@code dev.s3proc.handlers.document.DocumentHandler::handleRequest}: PDF text to
+ * OUTPUT_PREFIX/text/KEY.txt, page count, title and author in the trail; MAX_PAGES (default 2000)
+ * and MAX_PDF_BYTES (default 200 MB) bound the work.
+ */
+public class DocumentHandler extends ProcessorHandler {
+  public DocumentHandler() {
+    this(System.getenv());
+  }
+
+  public DocumentHandler(Map<String, String> env) {
+    super(new DocumentProcessor(env), env);
+  }
+
+  static final class DocumentProcessor implements Processor {
+    private final TextExtractor extractor;
+    private final long maxBytes;
+
+    DocumentProcessor(Map<String, String> env) {
+      this.extractor = new TextExtractor(Integer.parseInt(env.getOrDefault("MAX_PAGES", "2000")));
+      this.maxBytes = Long.parseLong(env.getOrDefault("MAX_PDF_BYTES", Long.toString(200L * 1024 * 1024)));
+    }
+
+    @Override
+    public String name() {
+      return "document";
+    }
+
+    @Override
+    public Result process(Input input) throws PermanentFailure, IOException {
+      if (input.size() > maxBytes) {
+        throw PermanentFailure.tooLarge(input.size(), maxBytes);
+      }
+      Path spool = Files.createTempFile("s3proc-", ".pdf");
+      try {
+        try (InputStream in = input.open()) {
+          Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+        }
+        TextExtractor.Extracted e = extractor.extract(spool.toFile());
+        String out = input.put("text/" + SafeKeys.stem(SafeKeys.derive(input.key())) + ".txt",
+            e.text().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("pages", Integer.toString(e.pages()));
+        if (e.title() != null) {
+          meta.put("title", e.title());
+        }
+        if (e.author() != null) {
+          meta.put("author", e.author());
+        }
+        meta.put("characters", Integer.toString(e.text().length()));
+        return new Result(List.of(out), meta);
+      } finally {
+        Files.deleteIfExists(spool);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.s3proc.handlers.image;
+
+import dev.s3proc.handlers.runtime.Input;
+import dev.s3proc.handlers.runtime.PermanentFailure;
+import dev.s3proc.handlers.runtime.Processor;
+import dev.s3proc.handlers.runtime.ProcessorHandler;
+import dev.s3proc.handlers.runtime.SafeKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lambda handler {@code dev.s3proc.handlers.image.ImageHandler::handleRequest}: thumbnails at
+ * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, dimensions in
+ * the trail; images over MAX_PIXELS (default 100 million) are refused before decoding.
+ */
+public class ImageHandler extends ProcessorHandler {
+  public ImageHandler() {
+    this(System.getenv());
+  }
+
+  public ImageHandler(Map<String, String> env) {
+    super(new ImageProcessor(env), env);
+  }
+
+  static final class ImageProcessor implements Processor {
+    private final Thumbnailer thumbnailer;
+
+    ImageProcessor(Map<String, String> env) {
+      List<Integer> widths = Arrays.stream(env.getOrDefault("THUMBNAIL_WIDTHS", "256,1024").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
+      long maxPixels = Long.parseLong(env.getOrDefault("MAX_PIXELS", "100000000"));
+      float quality = Float.parseFloat(env.getOrDefault("JPEG_QUALITY", "0.85"));
+      this.thumbnailer = new Thumbnailer(widths, maxPixels, quality);
+    }
+
+    @Override
+    public String name() {
+      return "image";
+    }
+
+    @Override
+    public Result process(Input input) throws PermanentFailure, IOException {
+      Thumbnailer.Thumbnails t;
+      try (InputStream in = input.open()) {
+        t = thumbnailer.make(in);
+      }
+      String base = "thumbnails/" + SafeKeys.derive(input.key()) + "/w";
+      String ext = t.format().equals("png") ? ".png" : ".jpg";
+      List<String> outputs = new ArrayList<>();
+      for (var e : t.images().entrySet()) {
+        outputs.add(input.put(base + e.getKey() + ext, e.getValue(), ext.equals(".png") ? "image/png" : "image/jpeg"));
+      }
+      return new Result(outputs, Map.of("format", t.format(), "width", Integer.toString(t.width()), "height", Integer.toString(t.height())));
+    }
+  }
+}

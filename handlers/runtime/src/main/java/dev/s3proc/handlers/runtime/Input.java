@@ -1,0 +1,99 @@
+package dev.s3proc.handlers.runtime;
+
+import dev.s3proc.core.event.S3ObjectEvent;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The object being processed and where its outputs go. Counts what cost needs: GETs and PUTs,
+ * bytes read and written.
+ */
+public final class Input {
+  private final S3Client s3;
+  private final S3ObjectEvent event;
+  private final HandlerConfig config;
+  final AtomicLong gets = new AtomicLong();
+  final AtomicLong puts = new AtomicLong();
+  final AtomicLong bytesRead = new AtomicLong();
+  final AtomicLong bytesWritten = new AtomicLong();
+
+  Input(S3Client s3, S3ObjectEvent event, HandlerConfig config) {
+    this.s3 = s3;
+    this.event = event;
+    this.config = config;
+  }
+
+  public S3ObjectEvent event() {
+    return event;
+  }
+
+  public String bucket() {
+    return event.bucket();
+  }
+
+  public String key() {
+    return event.key();
+  }
+
+  public long size() {
+    return event.size();
+  }
+
+  public HandlerConfig config() {
+    return config;
+  }
+
+  /** The object's bytes, streamed: never held whole in memory by the runtime. */
+  public InputStream open() {
+    gets.incrementAndGet();
+    InputStream in = s3.getObject(r -> {
+      r.bucket(event.bucket()).key(event.key());
+      if (event.versionId() != null) {
+        r.versionId(event.versionId());
+      }
+    });
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          bytesRead.incrementAndGet();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          bytesRead.addAndGet(n);
+        }
+        return n;
+      }
+    };
+  }
+
+  /** Writes an output under the output prefix, next to a key derived from the source; returns its s3:// URI. */
+  public String put(String relativeKey, byte[] bytes, String contentType) {
+    String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
+    String key = config.outputPrefix() + relativeKey;
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    puts.incrementAndGet();
+    bytesWritten.addAndGet(bytes.length);
+    return "s3://" + bucket + "/" + key;
+  }
+
+  public String put(String relativeKey, Path file, String contentType) throws IOException {
+    String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
+    String key = config.outputPrefix() + relativeKey;
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    puts.incrementAndGet();
+    bytesWritten.addAndGet(java.nio.file.Files.size(file));
+    return "s3://" + bucket + "/" + key;
+  }
+}

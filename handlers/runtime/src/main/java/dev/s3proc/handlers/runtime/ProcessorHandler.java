@@ -1,0 +1,226 @@
+package dev.s3proc.handlers.runtime;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.s3proc.core.audit.AuditTrail;
+import dev.s3proc.core.event.S3EventParser;
+import dev.s3proc.core.event.S3ObjectEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * The Lambda entry point every processor shares, for every routing pattern: an SQS batch (S3
+ * events inside, direct, SNS-wrapped or EventBridge-shaped; partial batch failures returned), a
+ * direct S3 invocation, an EventBridge or SNS invocation, and a Step Functions task input
+ * {@code {bucket, key, versionId}}. Clients are built once per container, in the constructor.
+ */
+public abstract class ProcessorHandler implements RequestStreamHandler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Processor processor;
+  private final HandlerConfig config;
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final AttemptRunner runner;
+  private final Telemetry telemetry;
+
+  protected ProcessorHandler(Processor processor) {
+    this(processor, System.getenv());
+  }
+
+  protected ProcessorHandler(Processor processor, Map<String, String> env) {
+    this.processor = processor;
+    this.config = HandlerConfig.fromEnvironment(env);
+    var http = UrlConnectionHttpClient.create();
+    this.s3 = S3Client.builder().httpClient(http).forcePathStyle(pathStyle(env)).build();
+    this.sqs = SqsClient.builder().httpClient(http).build();
+    DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
+    this.telemetry = new Telemetry(System.out, processor.name());
+    this.runner = new AttemptRunner(s3, new AuditTrail(dynamo, config.auditTable(), config.auditTtl()), processor, config, telemetry);
+  }
+
+  /** Path-style S3 addressing for an emulator on this machine (virtual hosts do not resolve there). */
+  private static boolean pathStyle(Map<String, String> env) {
+    String endpoint = env.getOrDefault("AWS_ENDPOINT_URL_S3", env.get("AWS_ENDPOINT_URL"));
+    return endpoint != null && (endpoint.contains("127.0.0.1") || endpoint.contains("localhost"));
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode event = JSON.readTree(input);
+    JsonNode response = handle(event, context);
+    JSON.writeValue(output, response);
+  }
+
+  /** Dispatches on the shape of the event. */
+  public JsonNode handle(JsonNode event, Context context) {
+    JsonNode records = event.path("Records");
+    if (records.isArray() && records.size() > 0 && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
+      return sqsBatch(records, context);
+    }
+    if (event.has("bucket") && event.has("key") && !event.has("Records")) {
+      return stepFunctionsTask(event, context);
+    }
+    Optional<List<S3ObjectEvent>> events = S3EventParser.parse(event);
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("not an S3, SQS, SNS, EventBridge or Step Functions event: " + abbreviate(event.toString()));
+    }
+    return direct(events.get(), context);
+  }
+
+  /** SQS batch: a message fails alone; a permanent failure goes to the DLQ at once when one is configured. */
+  private JsonNode sqsBatch(JsonNode records, Context context) {
+    ObjectNode response = JSON.createObjectNode();
+    ArrayNode failures = response.putArray("batchItemFailures");
+    long start = System.currentTimeMillis();
+    int files = 0;
+    int failed = 0;
+    long bytes = 0;
+    boolean first = true;
+    for (JsonNode record : records) {
+      String messageId = record.path("messageId").asText();
+      int attempt = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+      String body = record.path("body").asText();
+      Optional<List<S3ObjectEvent>> events = S3EventParser.parse(body);
+      if (events.isEmpty()) {
+        telemetry.log("ERROR", "message is not an S3 event", Map.of("messageId", messageId, "body", abbreviate(body)));
+        if (!toDeadLetterQueue(record, "NOT_AN_S3_EVENT", "the message body is not an S3 event")) {
+          failures.addObject().put("itemIdentifier", messageId);
+        }
+        failed++;
+        continue;
+      }
+      AttemptRunner.Kind worst = AttemptRunner.Kind.SUCCEEDED;
+      String reason = null;
+      String type = null;
+      for (S3ObjectEvent e : events.get()) {
+        AttemptRunner.Outcome o = runner.run(e, attempt, context, first, true);
+        first = false;
+        files++;
+        bytes += o.record().bytesRead() == null ? 0 : o.record().bytesRead();
+        if (o.kind() == AttemptRunner.Kind.TRANSIENT || (o.kind() == AttemptRunner.Kind.PERMANENT && worst != AttemptRunner.Kind.TRANSIENT)) {
+          worst = o.kind();
+          reason = o.record().errorMessage();
+          type = o.record().errorType();
+        }
+      }
+      if (worst == AttemptRunner.Kind.TRANSIENT) {
+        failures.addObject().put("itemIdentifier", messageId);
+        failed++;
+      } else if (worst == AttemptRunner.Kind.PERMANENT) {
+        failed++;
+        if (!toDeadLetterQueue(record, type, reason)) {
+          failures.addObject().put("itemIdentifier", messageId);
+        }
+      }
+    }
+    telemetry.metrics(files, failed, System.currentTimeMillis() - start, bytes);
+    return response;
+  }
+
+  /**
+   * Sends a message that can never succeed straight to the DLQ, with the reason as message
+   * attributes, so that it does not burn every retry first. False when no DLQ is configured.
+   */
+  private boolean toDeadLetterQueue(JsonNode record, String type, String reason) {
+    if (config.deadLetterQueueUrl() == null) {
+      return false;
+    }
+    sqs.sendMessage(r -> r.queueUrl(config.deadLetterQueueUrl()).messageBody(record.path("body").asText())
+        .messageAttributes(Map.of(
+            "s3proc-error-type", MessageAttributeValue.builder().dataType("String").stringValue(String.valueOf(type)).build(),
+            "s3proc-error", MessageAttributeValue.builder().dataType("String").stringValue(abbreviate(String.valueOf(reason))).build(),
+            "s3proc-processor", MessageAttributeValue.builder().dataType("String").stringValue(processor.name()).build())));
+    return true;
+  }
+
+  /** Direct S3, SNS or EventBridge invocation: a transient failure is thrown so that Lambda retries it. */
+  private JsonNode direct(List<S3ObjectEvent> events, Context context) {
+    long start = System.currentTimeMillis();
+    ObjectNode response = JSON.createObjectNode();
+    ArrayNode results = response.putArray("results");
+    int failed = 0;
+    boolean first = true;
+    for (S3ObjectEvent e : events) {
+      AttemptRunner.Outcome o = runner.run(e, 1, context, first, false);
+      first = false;
+      if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
+        throw new TransientFailure(e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
+      }
+      failed += o.kind() == AttemptRunner.Kind.PERMANENT ? 1 : 0;
+      results.add(summary(o));
+    }
+    telemetry.metrics(events.size(), failed, System.currentTimeMillis() - start, 0);
+    return response;
+  }
+
+  /** Step Functions task: the result as output; a permanent failure is an error a Catch can match. */
+  private JsonNode stepFunctionsTask(JsonNode input, Context context) {
+    String bucket = input.path("bucket").asText();
+    String key = input.path("key").asText();
+    String version = input.hasNonNull("versionId") ? input.path("versionId").asText() : null;
+    var head = s3.headObject(r -> {
+      r.bucket(bucket).key(key);
+      if (version != null) {
+        r.versionId(version);
+      }
+    });
+    S3ObjectEvent event = new S3ObjectEvent(bucket, key, head.contentLength(), head.eTag(), version != null ? version : head.versionId(),
+        null, "s3:ObjectCreated:Put", head.lastModified() == null ? Instant.now() : head.lastModified(), "stepfunctions",
+        input.path("workflow").asText(null));
+    AttemptRunner.Outcome o = runner.run(event, input.path("attempt").asInt(1), context, true, false);
+    switch (o.kind()) {
+      case TRANSIENT -> throw new TransientFailure(bucket + "/" + key + ": " + o.record().errorMessage(), o.error());
+      case PERMANENT -> throw new ProcessingFailed(o.record().errorType() + ": " + o.record().errorMessage());
+      default -> {
+        return summary(o);
+      }
+    }
+  }
+
+  private static ObjectNode summary(AttemptRunner.Outcome o) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("bucket", o.record().bucket());
+    n.put("key", o.record().key());
+    n.put("status", o.record().status().name());
+    ArrayNode outputs = n.putArray("outputs");
+    o.record().outputs().forEach(outputs::add);
+    if (o.record().errorType() != null) {
+      n.put("errorType", o.record().errorType());
+      n.put("errorMessage", o.record().errorMessage());
+    }
+    return n;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+  }
+
+  /** A failure worth retrying (throttling, timeouts): Lambda or the queue retries it. */
+  public static final class TransientFailure extends RuntimeException {
+    public TransientFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A file that can never process; Step Functions sees this class name as the error. */
+  public static final class ProcessingFailed extends RuntimeException {
+    public ProcessingFailed(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.s3proc.handlers.validate;
+
+import dev.s3proc.handlers.runtime.Input;
+import dev.s3proc.handlers.runtime.PermanentFailure;
+import dev.s3proc.handlers.runtime.Processor;
+import dev.s3proc.handlers.runtime.ProcessorHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lambda handler {@code dev.s3proc.handlers.validate.ValidateHandler::handleRequest}: content type
+ * against extension, size limits, SHA-256, recorded in the audit trail.
+ */
+public class ValidateHandler extends ProcessorHandler {
+  public ValidateHandler() {
+    super(new ValidateProcessor());
+  }
+
+  public ValidateHandler(Map<String, String> env) {
+    super(new ValidateProcessor(), env);
+  }
+
+  static final class ValidateProcessor implements Processor {
+    private final ContentValidator validator = new ContentValidator();
+
+    @Override
+    public String name() {
+      return "validate";
+    }
+
+    @Override
+    public Result process(Input input) throws PermanentFailure, IOException {
+      try (InputStream in = input.open()) {
+        ContentValidator.Verdict v = validator.validate(in, input.key(), input.config().maxObjectBytes());
+        return new Result(List.of(), Map.of("contentType", v.contentType(), "sha256", v.sha256(), "bytes", Long.toString(v.bytes())));
+      }
+    }
+  }
+}
