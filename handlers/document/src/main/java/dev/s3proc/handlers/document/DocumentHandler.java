@@ -35,7 +35,8 @@ public class DocumentHandler extends ProcessorHandler {
 
     DocumentProcessor(Map<String, String> env) {
       this.extractor = new TextExtractor(Integer.parseInt(env.getOrDefault("MAX_PAGES", "2000")));
-      this.maxBytes = Long.parseLong(env.getOrDefault("MAX_PDF_BYTES", Long.toString(200L * 1024 * 1024)));
+      this.maxBytes =
+          Long.parseLong(env.getOrDefault("MAX_PDF_BYTES", Long.toString(200L * 1024 * 1024)));
     }
 
     @Override
@@ -54,8 +55,11 @@ public class DocumentHandler extends ProcessorHandler {
           Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
         }
         TextExtractor.Extracted e = extractor.extract(spool.toFile());
-        String out = input.put("text/" + SafeKeys.stem(SafeKeys.derive(input.key())) + ".txt",
-            e.text().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        String out =
+            input.put(
+                "text/" + SafeKeys.stem(SafeKeys.derive(input.key())) + ".txt",
+                e.text().getBytes(StandardCharsets.UTF_8),
+                "text/plain; charset=utf-8");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("pages", Integer.toString(e.pages()));
         if (e.title() != null) {

@@ -26,12 +26,14 @@ public final class TextExtractor {
   public record Extracted(String text, int pages, String title, String author) {}
 
   public Extracted extract(File pdf) throws PermanentFailure, IOException {
-    RandomAccessStreamCache.StreamCacheCreateFunction cache = MemoryUsageSetting.setupTempFileOnly().streamCache;
+    RandomAccessStreamCache.StreamCacheCreateFunction cache =
+        MemoryUsageSetting.setupTempFileOnly().streamCache;
     PDDocument doc;
     try {
       doc = Loader.loadPDF(pdf, "", null, null, cache);
     } catch (InvalidPasswordException e) {
-      throw new PermanentFailure("ENCRYPTED", "the PDF is encrypted with a password: it cannot be read");
+      throw new PermanentFailure(
+          "ENCRYPTED", "the PDF is encrypted with a password: it cannot be read");
     } catch (IOException e) {
       throw new PermanentFailure("CORRUPT", "not a readable PDF: " + e.getMessage(), e);
     }
@@ -41,7 +43,9 @@ public final class TextExtractor {
       }
       int pages = doc.getNumberOfPages();
       if (pages > maxPages) {
-        throw new PermanentFailure("TOO_LARGE", "the PDF has " + pages + " pages, over the limit of " + maxPages + " (MAX_PAGES)");
+        throw new PermanentFailure(
+            "TOO_LARGE",
+            "the PDF has " + pages + " pages, over the limit of " + maxPages + " (MAX_PAGES)");
       }
       String text;
       try {
@@ -50,7 +54,11 @@ public final class TextExtractor {
         throw new PermanentFailure("CORRUPT", "the PDF's content is broken: " + e.getMessage(), e);
       }
       PDDocumentInformation info = doc.getDocumentInformation();
-      return new Extracted(text, pages, info == null ? null : info.getTitle(), info == null ? null : info.getAuthor());
+      return new Extracted(
+          text,
+          pages,
+          info == null ? null : info.getTitle(),
+          info == null ? null : info.getAuthor());
     }
   }
 }

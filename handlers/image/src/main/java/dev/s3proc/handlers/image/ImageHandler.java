@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.image.ImageHandler::handleRequest}: thumbnails at
- * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, dimensions in
- * the trail; images over MAX_PIXELS (default 100 million) are refused before decoding.
+ * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, dimensions in the
+ * trail; images over MAX_PIXELS (default 100 million) are refused before decoding.
  */
 public class ImageHandler extends ProcessorHandler {
   public ImageHandler() {
@@ -30,8 +30,12 @@ public class ImageHandler extends ProcessorHandler {
     private final Thumbnailer thumbnailer;
 
     ImageProcessor(Map<String, String> env) {
-      List<Integer> widths = Arrays.stream(env.getOrDefault("THUMBNAIL_WIDTHS", "256,1024").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
+      List<Integer> widths =
+          Arrays.stream(env.getOrDefault("THUMBNAIL_WIDTHS", "256,1024").split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .map(Integer::parseInt)
+              .toList();
       long maxPixels = Long.parseLong(env.getOrDefault("MAX_PIXELS", "100000000"));
       float quality = Float.parseFloat(env.getOrDefault("JPEG_QUALITY", "0.85"));
       this.thumbnailer = new Thumbnailer(widths, maxPixels, quality);
@@ -52,9 +56,21 @@ public class ImageHandler extends ProcessorHandler {
       String ext = t.format().equals("png") ? ".png" : ".jpg";
       List<String> outputs = new ArrayList<>();
       for (var e : t.images().entrySet()) {
-        outputs.add(input.put(base + e.getKey() + ext, e.getValue(), ext.equals(".png") ? "image/png" : "image/jpeg"));
+        outputs.add(
+            input.put(
+                base + e.getKey() + ext,
+                e.getValue(),
+                ext.equals(".png") ? "image/png" : "image/jpeg"));
       }
-      return new Result(outputs, Map.of("format", t.format(), "width", Integer.toString(t.width()), "height", Integer.toString(t.height())));
+      return new Result(
+          outputs,
+          Map.of(
+              "format",
+              t.format(),
+              "width",
+              Integer.toString(t.width()),
+              "height",
+              Integer.toString(t.height())));
     }
   }
 }

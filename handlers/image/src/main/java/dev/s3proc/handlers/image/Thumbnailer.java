@@ -21,11 +21,10 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Thumbnails with ImageIO alone: the dimensions are read from the header before anything is
- * decoded (a decompression bomb is refused without allocating its pixels), the image is decoded
- * with subsampling straight to about twice the largest width wanted, then scaled down in halving
- * steps with bilinear filtering, which looks as good as a single bicubic pass at a fraction of
- * the cost.
+ * Thumbnails with ImageIO alone: the dimensions are read from the header before anything is decoded
+ * (a decompression bomb is refused without allocating its pixels), the image is decoded with
+ * subsampling straight to about twice the largest width wanted, then scaled down in halving steps
+ * with bilinear filtering, which looks as good as a single bicubic pass at a fraction of the cost.
  */
 public final class Thumbnailer {
   static {
@@ -49,7 +48,9 @@ public final class Thumbnailer {
     try (ImageInputStream iis = ImageIO.createImageInputStream(source)) {
       Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
       if (readers == null || !readers.hasNext()) {
-        throw new PermanentFailure("UNSUPPORTED", "not an image ImageIO can read (JPEG and PNG are supported), or corrupt");
+        throw new PermanentFailure(
+            "UNSUPPORTED",
+            "not an image ImageIO can read (JPEG and PNG are supported), or corrupt");
       }
       ImageReader reader = readers.next();
       try {
@@ -61,15 +62,26 @@ public final class Thumbnailer {
           width = reader.getWidth(0);
           height = reader.getHeight(0);
         } catch (IOException e) {
-          throw new PermanentFailure("CORRUPT", "the " + format + " header is unreadable: " + e.getMessage(), e);
+          throw new PermanentFailure(
+              "CORRUPT", "the " + format + " header is unreadable: " + e.getMessage(), e);
         }
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
-          throw new PermanentFailure("CORRUPT", "the image claims " + width + "x" + height + " pixels");
+          throw new PermanentFailure(
+              "CORRUPT", "the image claims " + width + "x" + height + " pixels");
         }
         if (pixels > maxPixels) {
-          throw new PermanentFailure("TOO_LARGE", "decompression bomb refused: " + width + "x" + height + " = " + pixels
-              + " pixels, over the limit of " + maxPixels + " (MAX_PIXELS)");
+          throw new PermanentFailure(
+              "TOO_LARGE",
+              "decompression bomb refused: "
+                  + width
+                  + "x"
+                  + height
+                  + " = "
+                  + pixels
+                  + " pixels, over the limit of "
+                  + maxPixels
+                  + " (MAX_PIXELS)");
         }
         int largest = widths.get(widths.size() - 1);
         ImageReadParam param = reader.getDefaultReadParam();
@@ -79,7 +91,8 @@ public final class Thumbnailer {
         try {
           decoded = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
-          throw new PermanentFailure("CORRUPT", "the " + format + " data is corrupt: " + e.getMessage(), e);
+          throw new PermanentFailure(
+              "CORRUPT", "the " + format + " data is corrupt: " + e.getMessage(), e);
         }
         boolean png = format.equals("png");
         Map<Integer, byte[]> out = new LinkedHashMap<>();
@@ -95,8 +108,12 @@ public final class Thumbnailer {
   }
 
   static BufferedImage scale(BufferedImage src, int targetWidth, boolean keepAlpha) {
-    int targetHeight = Math.max(1, (int) Math.round((double) src.getHeight() * targetWidth / src.getWidth()));
-    int type = keepAlpha && src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+    int targetHeight =
+        Math.max(1, (int) Math.round((double) src.getHeight() * targetWidth / src.getWidth()));
+    int type =
+        keepAlpha && src.getColorModel().hasAlpha()
+            ? BufferedImage.TYPE_INT_ARGB
+            : BufferedImage.TYPE_INT_RGB;
     BufferedImage current = src;
     int w = src.getWidth();
     int h = src.getHeight();
@@ -105,7 +122,8 @@ public final class Thumbnailer {
       h = Math.max(targetHeight, h / 2);
       BufferedImage next = new BufferedImage(w, h, type);
       Graphics2D g = next.createGraphics();
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(current, 0, 0, w, h, null);
       g.dispose();

@@ -23,7 +23,8 @@ public record HandlerConfig(
         blankToNull(env.get("OUTPUT_BUCKET")),
         env.getOrDefault("OUTPUT_PREFIX", "processed/"),
         blankToNull(env.get("DEAD_LETTER_QUEUE_URL")),
-        Long.parseLong(env.getOrDefault("MAX_OBJECT_BYTES", Long.toString(5L * 1024 * 1024 * 1024))),
+        Long.parseLong(
+            env.getOrDefault("MAX_OBJECT_BYTES", Long.toString(5L * 1024 * 1024 * 1024))),
         env);
   }
 

@@ -10,8 +10,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The object being processed and where its outputs go. Counts what cost needs: GETs and PUTs,
- * bytes read and written.
+ * The object being processed and where its outputs go. Counts what cost needs: GETs and PUTs, bytes
+ * read and written.
  */
 public final class Input {
   private final S3Client s3;
@@ -51,12 +51,14 @@ public final class Input {
   /** The object's bytes, streamed: never held whole in memory by the runtime. */
   public InputStream open() {
     gets.incrementAndGet();
-    InputStream in = s3.getObject(r -> {
-      r.bucket(event.bucket()).key(event.key());
-      if (event.versionId() != null) {
-        r.versionId(event.versionId());
-      }
-    });
+    InputStream in =
+        s3.getObject(
+            r -> {
+              r.bucket(event.bucket()).key(event.key());
+              if (event.versionId() != null) {
+                r.versionId(event.versionId());
+              }
+            });
     return new FilterInputStream(in) {
       @Override
       public int read() throws IOException {
@@ -78,11 +80,15 @@ public final class Input {
     };
   }
 
-  /** Writes an output under the output prefix, next to a key derived from the source; returns its s3:// URI. */
+  /**
+   * Writes an output under the output prefix, next to a key derived from the source; returns its
+   * s3:// URI.
+   */
   public String put(String relativeKey, byte[] bytes, String contentType) {
     String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
     String key = config.outputPrefix() + relativeKey;
-    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    s3.putObject(
+        r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     puts.incrementAndGet();
     bytesWritten.addAndGet(bytes.length);
     return "s3://" + bucket + "/" + key;
@@ -91,7 +97,8 @@ public final class Input {
   public String put(String relativeKey, Path file, String contentType) throws IOException {
     String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
     String key = config.outputPrefix() + relativeKey;
-    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    s3.putObject(
+        r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
     puts.incrementAndGet();
     bytesWritten.addAndGet(java.nio.file.Files.size(file));
     return "s3://" + bucket + "/" + key;

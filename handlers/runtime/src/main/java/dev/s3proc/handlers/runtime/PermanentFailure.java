@@ -2,8 +2,8 @@ package dev.s3proc.handlers.runtime;
 
 /**
  * A file that will never process, however often it is retried: corrupt, empty, unsupported, too
- * large, a type that does not match its name. Recorded FAILED with the reason, sent to the DLQ
- * at once, never retried.
+ * large, a type that does not match its name. Recorded FAILED with the reason, sent to the DLQ at
+ * once, never retried.
  */
 public class PermanentFailure extends Exception {
   private final String type;
@@ -28,6 +28,7 @@ public class PermanentFailure extends Exception {
   }
 
   public static PermanentFailure tooLarge(long size, long limit) {
-    return new PermanentFailure("TOO_LARGE", "the object is " + size + " bytes, over the limit of " + limit);
+    return new PermanentFailure(
+        "TOO_LARGE", "the object is " + size + " bytes, over the limit of " + limit);
   }
 }

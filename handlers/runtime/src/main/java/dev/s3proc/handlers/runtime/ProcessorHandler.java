@@ -23,10 +23,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * The Lambda entry point every processor shares, for every routing pattern: an SQS batch (S3
- * events inside, direct, SNS-wrapped or EventBridge-shaped; partial batch failures returned), a
- * direct S3 invocation, an EventBridge or SNS invocation, and a Step Functions task input
- * {@code {bucket, key, versionId}}. Clients are built once per container, in the constructor.
+ * The Lambda entry point every processor shares, for every routing pattern: an SQS batch (S3 events
+ * inside, direct, SNS-wrapped or EventBridge-shaped; partial batch failures returned), a direct S3
+ * invocation, an EventBridge or SNS invocation, and a Step Functions task input {@code {bucket,
+ * key, versionId}}. Clients are built once per container, in the constructor.
  */
 public abstract class ProcessorHandler implements RequestStreamHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,17 +50,26 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     this.sqs = SqsClient.builder().httpClient(http).build();
     DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
     this.telemetry = new Telemetry(System.out, processor.name());
-    this.runner = new AttemptRunner(s3, new AuditTrail(dynamo, config.auditTable(), config.auditTtl()), processor, config, telemetry);
+    this.runner =
+        new AttemptRunner(
+            s3,
+            new AuditTrail(dynamo, config.auditTable(), config.auditTtl()),
+            processor,
+            config,
+            telemetry);
   }
 
-  /** Path-style S3 addressing for an emulator on this machine (virtual hosts do not resolve there). */
+  /**
+   * Path-style S3 addressing for an emulator on this machine (virtual hosts do not resolve there).
+   */
   private static boolean pathStyle(Map<String, String> env) {
     String endpoint = env.getOrDefault("AWS_ENDPOINT_URL_S3", env.get("AWS_ENDPOINT_URL"));
     return endpoint != null && (endpoint.contains("127.0.0.1") || endpoint.contains("localhost"));
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     JsonNode event = JSON.readTree(input);
     JsonNode response = handle(event, context);
     JSON.writeValue(output, response);
@@ -69,7 +78,9 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   /** Dispatches on the shape of the event. */
   public JsonNode handle(JsonNode event, Context context) {
     JsonNode records = event.path("Records");
-    if (records.isArray() && records.size() > 0 && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
+    if (records.isArray()
+        && records.size() > 0
+        && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
       return sqsBatch(records, context);
     }
     if (event.has("bucket") && event.has("key") && !event.has("Records")) {
@@ -77,12 +88,17 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     }
     Optional<List<S3ObjectEvent>> events = S3EventParser.parse(event);
     if (events.isEmpty()) {
-      throw new IllegalArgumentException("not an S3, SQS, SNS, EventBridge or Step Functions event: " + abbreviate(event.toString()));
+      throw new IllegalArgumentException(
+          "not an S3, SQS, SNS, EventBridge or Step Functions event: "
+              + abbreviate(event.toString()));
     }
     return direct(events.get(), context);
   }
 
-  /** SQS batch: a message fails alone; a permanent failure goes to the DLQ at once when one is configured. */
+  /**
+   * SQS batch: a message fails alone; a permanent failure goes to the DLQ at once when one is
+   * configured.
+   */
   private JsonNode sqsBatch(JsonNode records, Context context) {
     ObjectNode response = JSON.createObjectNode();
     ArrayNode failures = response.putArray("batchItemFailures");
@@ -97,7 +113,10 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       String body = record.path("body").asText();
       Optional<List<S3ObjectEvent>> events = S3EventParser.parse(body);
       if (events.isEmpty()) {
-        telemetry.log("ERROR", "message is not an S3 event", Map.of("messageId", messageId, "body", abbreviate(body)));
+        telemetry.log(
+            "ERROR",
+            "message is not an S3 event",
+            Map.of("messageId", messageId, "body", abbreviate(body)));
         if (!toDeadLetterQueue(record, "NOT_AN_S3_EVENT", "the message body is not an S3 event")) {
           failures.addObject().put("itemIdentifier", messageId);
         }
@@ -112,7 +131,9 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         first = false;
         files++;
         bytes += o.record().bytesRead() == null ? 0 : o.record().bytesRead();
-        if (o.kind() == AttemptRunner.Kind.TRANSIENT || (o.kind() == AttemptRunner.Kind.PERMANENT && worst != AttemptRunner.Kind.TRANSIENT)) {
+        if (o.kind() == AttemptRunner.Kind.TRANSIENT
+            || (o.kind() == AttemptRunner.Kind.PERMANENT
+                && worst != AttemptRunner.Kind.TRANSIENT)) {
           worst = o.kind();
           reason = o.record().errorMessage();
           type = o.record().errorType();
@@ -140,15 +161,34 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     if (config.deadLetterQueueUrl() == null) {
       return false;
     }
-    sqs.sendMessage(r -> r.queueUrl(config.deadLetterQueueUrl()).messageBody(record.path("body").asText())
-        .messageAttributes(Map.of(
-            "s3proc-error-type", MessageAttributeValue.builder().dataType("String").stringValue(String.valueOf(type)).build(),
-            "s3proc-error", MessageAttributeValue.builder().dataType("String").stringValue(abbreviate(String.valueOf(reason))).build(),
-            "s3proc-processor", MessageAttributeValue.builder().dataType("String").stringValue(processor.name()).build())));
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(config.deadLetterQueueUrl())
+                .messageBody(record.path("body").asText())
+                .messageAttributes(
+                    Map.of(
+                        "s3proc-error-type",
+                            MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(String.valueOf(type))
+                                .build(),
+                        "s3proc-error",
+                            MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(abbreviate(String.valueOf(reason)))
+                                .build(),
+                        "s3proc-processor",
+                            MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(processor.name())
+                                .build())));
     return true;
   }
 
-  /** Direct S3, SNS or EventBridge invocation: a transient failure is thrown so that Lambda retries it. */
+  /**
+   * Direct S3, SNS or EventBridge invocation: a transient failure is thrown so that Lambda retries
+   * it.
+   */
   private JsonNode direct(List<S3ObjectEvent> events, Context context) {
     long start = System.currentTimeMillis();
     ObjectNode response = JSON.createObjectNode();
@@ -159,7 +199,8 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       AttemptRunner.Outcome o = runner.run(e, 1, context, first, false);
       first = false;
       if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
-        throw new TransientFailure(e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
+        throw new TransientFailure(
+            e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
       }
       failed += o.kind() == AttemptRunner.Kind.PERMANENT ? 1 : 0;
       results.add(summary(o));
@@ -168,24 +209,41 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     return response;
   }
 
-  /** Step Functions task: the result as output; a permanent failure is an error a Catch can match. */
+  /**
+   * Step Functions task: the result as output; a permanent failure is an error a Catch can match.
+   */
   private JsonNode stepFunctionsTask(JsonNode input, Context context) {
     String bucket = input.path("bucket").asText();
     String key = input.path("key").asText();
     String version = input.hasNonNull("versionId") ? input.path("versionId").asText() : null;
-    var head = s3.headObject(r -> {
-      r.bucket(bucket).key(key);
-      if (version != null) {
-        r.versionId(version);
-      }
-    });
-    S3ObjectEvent event = new S3ObjectEvent(bucket, key, head.contentLength(), head.eTag(), version != null ? version : head.versionId(),
-        null, "s3:ObjectCreated:Put", head.lastModified() == null ? Instant.now() : head.lastModified(), "stepfunctions",
-        input.path("workflow").asText(null));
-    AttemptRunner.Outcome o = runner.run(event, input.path("attempt").asInt(1), context, true, false);
+    var head =
+        s3.headObject(
+            r -> {
+              r.bucket(bucket).key(key);
+              if (version != null) {
+                r.versionId(version);
+              }
+            });
+    S3ObjectEvent event =
+        new S3ObjectEvent(
+            bucket,
+            key,
+            head.contentLength(),
+            head.eTag(),
+            version != null ? version : head.versionId(),
+            null,
+            "s3:ObjectCreated:Put",
+            head.lastModified() == null ? Instant.now() : head.lastModified(),
+            "stepfunctions",
+            input.path("workflow").asText(null));
+    AttemptRunner.Outcome o =
+        runner.run(event, input.path("attempt").asInt(1), context, true, false);
     switch (o.kind()) {
-      case TRANSIENT -> throw new TransientFailure(bucket + "/" + key + ": " + o.record().errorMessage(), o.error());
-      case PERMANENT -> throw new ProcessingFailed(o.record().errorType() + ": " + o.record().errorMessage());
+      case TRANSIENT ->
+          throw new TransientFailure(
+              bucket + "/" + key + ": " + o.record().errorMessage(), o.error());
+      case PERMANENT ->
+          throw new ProcessingFailed(o.record().errorType() + ": " + o.record().errorMessage());
       default -> {
         return summary(o);
       }

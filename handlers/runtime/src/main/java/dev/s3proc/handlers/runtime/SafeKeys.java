@@ -1,6 +1,9 @@
 package dev.s3proc.handlers.runtime;
 
-/** Output keys derived from source keys, with no path tricks: no "..", no leading "/", no control characters. */
+/**
+ * Output keys derived from source keys, with no path tricks: no "..", no leading "/", no control
+ * characters.
+ */
 public final class SafeKeys {
   private SafeKeys() {}
 

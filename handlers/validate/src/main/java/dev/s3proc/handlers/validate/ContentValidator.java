@@ -20,27 +20,30 @@ import org.apache.tika.Tika;
  */
 public final class ContentValidator {
   private static final int BUFFER = 64 * 1024;
+
   /** Extension to the content types that may bear it. */
-  static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
-      Map.entry("jpg", Set.of("image/jpeg")),
-      Map.entry("jpeg", Set.of("image/jpeg")),
-      Map.entry("png", Set.of("image/png")),
-      Map.entry("gif", Set.of("image/gif")),
-      Map.entry("webp", Set.of("image/webp")),
-      Map.entry("tif", Set.of("image/tiff")),
-      Map.entry("tiff", Set.of("image/tiff")),
-      Map.entry("pdf", Set.of("application/pdf")),
-      Map.entry("zip", Set.of("application/zip")),
-      Map.entry("gz", Set.of("application/gzip", "application/x-gzip")),
-      Map.entry("json", Set.of("application/json", "text/plain")),
-      Map.entry("csv", Set.of("text/csv", "text/plain")),
-      Map.entry("txt", Set.of("text/plain")));
+  static final Map<String, Set<String>> EXPECTED =
+      Map.ofEntries(
+          Map.entry("jpg", Set.of("image/jpeg")),
+          Map.entry("jpeg", Set.of("image/jpeg")),
+          Map.entry("png", Set.of("image/png")),
+          Map.entry("gif", Set.of("image/gif")),
+          Map.entry("webp", Set.of("image/webp")),
+          Map.entry("tif", Set.of("image/tiff")),
+          Map.entry("tiff", Set.of("image/tiff")),
+          Map.entry("pdf", Set.of("application/pdf")),
+          Map.entry("zip", Set.of("application/zip")),
+          Map.entry("gz", Set.of("application/gzip", "application/x-gzip")),
+          Map.entry("json", Set.of("application/json", "text/plain")),
+          Map.entry("csv", Set.of("text/csv", "text/plain")),
+          Map.entry("txt", Set.of("text/plain")));
 
   private final Tika tika = new Tika();
 
   public record Verdict(String contentType, String sha256, long bytes) {}
 
-  public Verdict validate(InputStream raw, String key, long maxBytes) throws IOException, PermanentFailure {
+  public Verdict validate(InputStream raw, String key, long maxBytes)
+      throws IOException, PermanentFailure {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -48,7 +51,8 @@ public final class ContentValidator {
       throw new IllegalStateException(e);
     }
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
-    String detected = tika.detect(in, SafeKeys.derive(key).replaceAll(".*/", "")); // reads the head, then resets
+    String detected =
+        tika.detect(in, SafeKeys.derive(key).replaceAll(".*/", "")); // reads the head, then resets
     DigestInputStream digest = new DigestInputStream(in, sha);
     byte[] buffer = new byte[BUFFER];
     long total = 0;
@@ -64,10 +68,24 @@ public final class ContentValidator {
     String ext = SafeKeys.extension(key);
     Set<String> expected = EXPECTED.get(ext);
     if (expected == null) {
-      throw new PermanentFailure("UNSUPPORTED", "extension '." + ext + "' is not one this pipeline accepts (" + String.join(", ", EXPECTED.keySet().stream().sorted().toList()) + ")");
+      throw new PermanentFailure(
+          "UNSUPPORTED",
+          "extension '."
+              + ext
+              + "' is not one this pipeline accepts ("
+              + String.join(", ", EXPECTED.keySet().stream().sorted().toList())
+              + ")");
     }
     if (!expected.contains(detected)) {
-      throw new PermanentFailure("TYPE_MISMATCH", "the content is " + detected + " but the name says ." + ext + " (" + String.join(" or ", expected) + ")");
+      throw new PermanentFailure(
+          "TYPE_MISMATCH",
+          "the content is "
+              + detected
+              + " but the name says ."
+              + ext
+              + " ("
+              + String.join(" or ", expected)
+              + ")");
     }
     return new Verdict(detected, HexFormat.of().formatHex(sha.digest()), total);
   }

@@ -33,8 +33,17 @@ public class ValidateHandler extends ProcessorHandler {
     @Override
     public Result process(Input input) throws PermanentFailure, IOException {
       try (InputStream in = input.open()) {
-        ContentValidator.Verdict v = validator.validate(in, input.key(), input.config().maxObjectBytes());
-        return new Result(List.of(), Map.of("contentType", v.contentType(), "sha256", v.sha256(), "bytes", Long.toString(v.bytes())));
+        ContentValidator.Verdict v =
+            validator.validate(in, input.key(), input.config().maxObjectBytes());
+        return new Result(
+            List.of(),
+            Map.of(
+                "contentType",
+                v.contentType(),
+                "sha256",
+                v.sha256(),
+                "bytes",
+                Long.toString(v.bytes())));
       }
     }
   }

@@ -1,0 +1,80 @@
+package dev.s3proc.handlers.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.core.audit.AuditRecord;
+import dev.s3proc.core.audit.AuditRecord.Status;
+import dev.s3proc.handlers.testing.HandlerHarness;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The document handler on moto, driven by event fixtures. */
+class DocumentHandlerIT {
+  HandlerHarness h;
+
+  @BeforeEach
+  void setUp() {
+    h = new HandlerHarness();
+  }
+
+  @Test
+  void aPdfBecomesTextWithPagesTitleAndAuthor() throws Exception {
+    String key = "uploads/documents/Q3 report+final é.pdf";
+    byte[] pdf = Pdfs.document(3, "Q3 Report", "Finance Team", null);
+    String etag = h.put(key, pdf);
+
+    var response =
+        h.invoke(
+            new DocumentHandler(h.env(true)),
+            h.event("sqs-moto-s3-event.json", key, pdf.length, etag));
+    assertThat(response.path("batchItemFailures")).isEmpty();
+
+    String text =
+        new String(
+            h.get("processed/text/uploads/documents/Q3 report+final é.txt"),
+            StandardCharsets.UTF_8);
+    assertThat(text).contains("Page 1: Hello from s3proc", "Page 3: Hello from s3proc");
+    assertThat(h.history(key))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+              assertThat(r.metadata())
+                  .containsEntry("pages", "3")
+                  .containsEntry("title", "Q3 Report")
+                  .containsEntry("author", "Finance Team");
+              assertThat(r.outputs())
+                  .containsExactly(
+                      "s3://terminus-uploads/processed/text/uploads/documents/Q3 report+final é.txt");
+            });
+  }
+
+  @Test
+  void encryptedBrokenAndOverlongPdfsFailCleanly() throws Exception {
+    var env = HandlerHarness.with(h.env(true), "MAX_PAGES", "5");
+    DocumentHandler handler = new DocumentHandler(env);
+    record Bad(String key, byte[] bytes, String type) {}
+    for (Bad b :
+        new Bad[] {
+          new Bad(
+              "uploads/documents/secret.pdf", Pdfs.document(1, "s", "a", "user-pass"), "ENCRYPTED"),
+          new Bad(
+              "uploads/documents/broken.pdf",
+              "%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage".getBytes(),
+              "CORRUPT"),
+          new Bad("uploads/documents/long.pdf", Pdfs.document(8, "long", "a", null), "TOO_LARGE")
+        }) {
+      String etag = h.put(b.key(), b.bytes());
+      var response =
+          h.invoke(handler, h.event("sqs-moto-s3-event.json", b.key(), b.bytes().length, etag));
+      assertThat(response.path("batchItemFailures")).as(b.key()).isEmpty();
+      assertThat(h.history(b.key()))
+          .as(b.key())
+          .singleElement()
+          .extracting(AuditRecord::status, AuditRecord::errorType)
+          .containsExactly(Status.FAILED, b.type());
+    }
+    assertThat(h.dlq()).hasSize(3);
+  }
+}

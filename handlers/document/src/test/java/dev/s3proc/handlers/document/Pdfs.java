@@ -1,0 +1,45 @@
+package dev.s3proc.handlers.document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+
+/** PDFs made on the spot with PDFBox. */
+final class Pdfs {
+  private Pdfs() {}
+
+  static byte[] document(int pages, String title, String author, String userPassword)
+      throws IOException {
+    try (PDDocument doc = new PDDocument()) {
+      doc.getDocumentInformation().setTitle(title);
+      doc.getDocumentInformation().setAuthor(author);
+      PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+      for (int i = 1; i <= pages; i++) {
+        PDPage page = new PDPage();
+        doc.addPage(page);
+        try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+          cs.beginText();
+          cs.setFont(font, 14);
+          cs.newLineAtOffset(72, 700);
+          cs.showText("Page " + i + ": Hello from s3proc, quarterly report");
+          cs.endText();
+        }
+      }
+      if (userPassword != null) {
+        StandardProtectionPolicy policy =
+            new StandardProtectionPolicy("owner-secret", userPassword, new AccessPermission());
+        policy.setEncryptionKeyLength(128);
+        doc.protect(policy);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.s3proc.handlers.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.s3proc.core.audit.AuditRecord;
+import dev.s3proc.core.audit.AuditRecord.Status;
+import dev.s3proc.handlers.testing.HandlerHarness;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The image handler on moto (S3, DynamoDB, SQS), under -Xmx256m, driven by event fixtures. */
+class ImageHandlerIT {
+  HandlerHarness h;
+
+  @BeforeEach
+  void setUp() {
+    h = new HandlerHarness();
+  }
+
+  static int width(byte[] image) throws Exception {
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(image));
+    return img.getWidth();
+  }
+
+  @Test
+  void aJpegBecomesThumbnailsAtEveryWidthAndTheTrailSaysSo() throws Exception {
+    String key = "uploads/images/my photo +é.jpg";
+    byte[] jpeg = Images.photo(2000, 1500, "jpg");
+    String etag = h.put(key, jpeg);
+
+    JsonNode response =
+        h.invoke(
+            new ImageHandler(h.env(true)),
+            h.event("sqs-moto-s3-event.json", key, jpeg.length, etag));
+    assertThat(response.path("batchItemFailures")).isEmpty();
+
+    String base = "processed/thumbnails/" + key + "/w";
+    assertThat(width(h.get(base + "256.jpg"))).isEqualTo(256);
+    assertThat(width(h.get(base + "1024.jpg"))).isEqualTo(1024);
+    List<AuditRecord> trail = h.history(key);
+    assertThat(trail)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+              assertThat(r.processor()).isEqualTo("image");
+              assertThat(r.workflow()).isEqualTo("s3proc.media-ingest.process-images-jpg");
+              assertThat(r.outputs())
+                  .containsExactly(
+                      "s3://terminus-uploads/" + base + "256.jpg",
+                      "s3://terminus-uploads/" + base + "1024.jpg");
+              assertThat(r.metadata())
+                  .containsEntry("width", "2000")
+                  .containsEntry("height", "1500")
+                  .containsEntry("format", "jpeg");
+              assertThat(r.bytesRead()).isEqualTo(jpeg.length);
+              assertThat(r.memoryMb()).isEqualTo(1024);
+              assertThat(r.requests())
+                  .containsEntry("s3Get", 1L)
+                  .containsEntry("s3Put", 2L)
+                  .containsEntry("sqs", 3L);
+              assertThat(r.durationMs()).isPositive();
+            });
+  }
+
+  @Test
+  void aPngStaysAPngAndOtherRoutesWorkToo() throws Exception {
+    String key = "uploads/images/logo.png";
+    byte[] png = Images.photo(600, 300, "png");
+    String etag = h.put(key, png);
+    ImageHandler handler = new ImageHandler(h.env(true));
+
+    JsonNode direct = h.invoke(handler, h.event("s3-direct-aws.json", key, png.length, etag));
+    assertThat(direct.path("results").get(0).path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(width(h.get("processed/thumbnails/" + key + "/w256.png"))).isEqualTo(256);
+    assertThat(width(h.get("processed/thumbnails/" + key + "/w1024.png"))).isEqualTo(600);
+
+    for (String fixture : List.of("sqs-sns-wrapped.json", "eventbridge-object-created.json")) {
+      String k = "uploads/images/" + fixture + ".png";
+      String e = h.put(k, png);
+      h.invoke(handler, h.event(fixture, k, png.length, e));
+      assertThat(h.history(k))
+          .as(fixture)
+          .extracting(AuditRecord::status)
+          .containsExactly(Status.SUCCEEDED);
+    }
+    String k = "uploads/images/task.png";
+    h.put(k, png);
+    JsonNode task = h.invoke(handler, h.event("stepfunctions-task.json", k, 0, ""));
+    assertThat(task.path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(task.path("outputs")).hasSize(2);
+  }
+
+  @Test
+  void badImagesFailWithAReasonAndGoStraightToTheDlq() throws Exception {
+    ImageHandler handler = new ImageHandler(h.env(true));
+    record Bad(String key, byte[] bytes, String type) {}
+    List<Bad> bad =
+        List.of(
+            new Bad(
+                "uploads/images/corrupt.jpg",
+                "this is not a jpeg at all, just text".getBytes(),
+                "UNSUPPORTED"),
+            new Bad(
+                "uploads/images/truncated.jpg",
+                java.util.Arrays.copyOf(Images.photo(800, 600, "jpg"), 300),
+                "CORRUPT"),
+            new Bad("uploads/images/empty.jpg", new byte[0], "EMPTY"),
+            new Bad("uploads/images/bomb.png", Images.pngBomb(60_000, 60_000), "TOO_LARGE"));
+    for (Bad b : bad) {
+      String etag = h.put(b.key(), b.bytes());
+      JsonNode response =
+          h.invoke(handler, h.event("sqs-moto-s3-event.json", b.key(), b.bytes().length, etag));
+      assertThat(response.path("batchItemFailures")).as(b.key()).isEmpty();
+      assertThat(h.history(b.key()))
+          .as(b.key())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.status()).isEqualTo(Status.FAILED);
+                assertThat(r.errorType()).isEqualTo(b.type());
+                assertThat(r.errorMessage()).isNotBlank();
+              });
+    }
+    assertThat(h.history("uploads/images/bomb.png").get(0).errorMessage())
+        .contains("decompression bomb refused: 60000x60000");
+    List<String> reasons = new ArrayList<>();
+    h.dlq().forEach(m -> reasons.add(m.messageAttributes().get("s3proc-error-type").stringValue()));
+    h.dlq().forEach(m -> reasons.add(m.messageAttributes().get("s3proc-error-type").stringValue()));
+    assertThat(reasons).contains("UNSUPPORTED", "CORRUPT", "EMPTY", "TOO_LARGE");
+  }
+
+  @Test
+  void aDuplicateEventIsSkippedAndProcessedOnce() throws Exception {
+    String key = "uploads/images/dup.jpg";
+    byte[] jpeg = Images.photo(400, 300, "jpg");
+    String etag = h.put(key, jpeg);
+    JsonNode event = h.event("sqs-moto-s3-event.json", key, jpeg.length, etag);
+    ImageHandler handler = new ImageHandler(h.env(true));
+
+    h.invoke(handler, event);
+    h.invoke(handler, event);
+    assertThat(h.history(key))
+        .extracting(AuditRecord::status)
+        .containsExactly(Status.SKIPPED_DUPLICATE, Status.SUCCEEDED);
+    assertThat(h.history(key).get(0).errorMessage()).isEqualTo("already processed successfully");
+  }
+
+  @Test
+  void twoConcurrentDuplicatesProcessOnce() throws Exception {
+    String key = "uploads/images/race.jpg";
+    byte[] jpeg = Images.photo(3000, 2000, "jpg");
+    String etag = h.put(key, jpeg);
+    JsonNode event = h.event("s3-direct-aws.json", key, jpeg.length, etag);
+    ImageHandler a = new ImageHandler(h.env(true));
+    ImageHandler b = new ImageHandler(h.env(true));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<JsonNode>> results = new ArrayList<>();
+    for (ImageHandler handler : List.of(a, b)) {
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return h.invoke(handler, event);
+              }));
+    }
+    go.countDown();
+    for (Future<JsonNode> f : results) {
+      f.get();
+    }
+    pool.shutdown();
+    assertThat(h.history(key))
+        .extracting(AuditRecord::status)
+        .containsExactlyInAnyOrder(Status.SUCCEEDED, Status.SKIPPED_DUPLICATE);
+  }
+
+  @Test
+  void oneBadMessageFailsAloneInABatch() throws Exception {
+    ImageHandler handler =
+        new ImageHandler(h.env(false)); // no DLQ configured: the queue's redrive policy decides
+    List<JsonNode> events = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String key = "uploads/images/good-" + i + ".jpg";
+      byte[] jpeg = Images.photo(300, 200, "jpg");
+      events.add(h.event("sqs-moto-s3-event.json", key, jpeg.length, h.put(key, jpeg)));
+    }
+    String badKey = "uploads/images/bad.jpg";
+    byte[] junk = "junk".getBytes();
+    JsonNode bad = h.event("sqs-moto-s3-event.json", badKey, junk.length, h.put(badKey, junk));
+    events.add(1, bad);
+
+    JsonNode response = h.invoke(handler, HandlerHarness.batch(events));
+    assertThat(response.path("batchItemFailures"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.path("itemIdentifier").asText())
+                    .isEqualTo(bad.path("Records").get(0).path("messageId").asText()));
+    for (int i = 0; i < 3; i++) {
+      assertThat(h.history("uploads/images/good-" + i + ".jpg"))
+          .extracting(AuditRecord::status)
+          .containsExactly(Status.SUCCEEDED);
+    }
+  }
+}
