@@ -49,7 +49,11 @@ public final class TextExtractor {
       }
       String text;
       try {
-        text = new PDFTextStripper().getText(doc);
+        PDFTextStripper stripper = new PDFTextStripper();
+        // The overlap check compares every glyph with its neighbours to drop fake-bold doubles; it
+        // is most of the stripper's time and pdftotext does without it.
+        stripper.setSuppressDuplicateOverlappingText(false);
+        text = stripper.getText(doc);
       } catch (IOException | RuntimeException e) {
         throw new PermanentFailure("CORRUPT", "the PDF's content is broken: " + e.getMessage(), e);
       }
