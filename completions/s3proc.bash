@@ -156,6 +156,8 @@ function _complete_s3proc() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq" ];    then _picocli_s3proc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_s3proc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules validate" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules plan" ];    then _picocli_s3proc_rules; return $?; fi
@@ -167,6 +169,10 @@ function _complete_s3proc() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq redrive" ];    then _picocli_s3proc_dlq; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq export" ];    then _picocli_s3proc_dlq; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq purge" ];    then _picocli_s3proc_dlq; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit show" ];    then _picocli_s3proc_audit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit list" ];    then _picocli_s3proc_audit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit stats" ];    then _picocli_s3proc_audit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost report" ];    then _picocli_s3proc_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_s3proc_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_s3proc_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local status" ];    then _picocli_s3proc_local; return $?; fi
@@ -174,35 +180,47 @@ function _complete_s3proc() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(rules)
   local cmds1=(dlq)
-  local cmds2=(local)
-  local cmds3=(rules validate)
-  local cmds4=(rules plan)
-  local cmds5=(rules apply)
-  local cmds6=(rules export)
-  local cmds7=(rules test)
-  local cmds8=(dlq list)
-  local cmds9=(dlq peek)
-  local cmds10=(dlq redrive)
-  local cmds11=(dlq export)
-  local cmds12=(dlq purge)
-  local cmds13=(local up)
-  local cmds14=(local down)
-  local cmds15=(local status)
+  local cmds2=(audit)
+  local cmds3=(cost)
+  local cmds4=(local)
+  local cmds5=(rules validate)
+  local cmds6=(rules plan)
+  local cmds7=(rules apply)
+  local cmds8=(rules export)
+  local cmds9=(rules test)
+  local cmds10=(dlq list)
+  local cmds11=(dlq peek)
+  local cmds12=(dlq redrive)
+  local cmds13=(dlq export)
+  local cmds14=(dlq purge)
+  local cmds15=(audit show)
+  local cmds16=(audit list)
+  local cmds17=(audit stats)
+  local cmds18=(cost report)
+  local cmds19=(local up)
+  local cmds20=(local down)
+  local cmds21=(local status)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_test; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_rules_export; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_audit_list; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_audit_show; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_test; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_rules_export; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_s3proc_cost; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_s3proc_audit; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_s3proc_dlq; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_s3proc_rules; return $?; fi
 
@@ -216,7 +234,7 @@ function _picocli_s3proc() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="rules dlq local"
+  local commands="rules dlq audit cost local"
   local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -295,6 +313,84 @@ function _picocli_s3proc_dlq() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list peek redrive export purge"
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `audit` subcommand.
+function _picocli_s3proc_audit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="show list stats"
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cost` subcommand.
+function _picocli_s3proc_cost() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="report"
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -815,6 +911,252 @@ function _picocli_s3proc_dlq_purge() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_s3proc_audit_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--version' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--version')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_s3proc_audit_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--status' '--since' '--until' '--workflow' '--prefix' '--limit' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local S_option_args=("RECEIVED" "PROCESSING" "SUCCEEDED" "FAILED" "SKIPPED_DUPLICATE") # --status values
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--status')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${S_option_args[@]}" ) )
+      return $?
+      ;;
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--workflow')
+      return
+      ;;
+    '--prefix')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `stats` subcommand.
+function _picocli_s3proc_audit_stats() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--since' '--until' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `report` subcommand.
+function _picocli_s3proc_cost_report() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--since' '--until' '--by' '--pricing' '--budget' '--function' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local G_option_args=("workflow" "day" "prefix" "processor") # --by values
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--by')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${G_option_args[@]}" ) )
+      return $?
+      ;;
+    '--pricing')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--budget')
+      return
+      ;;
+    '--function')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--profile')
       return
       ;;

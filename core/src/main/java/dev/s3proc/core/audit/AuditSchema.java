@@ -24,10 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *   <li>{@code pk} = {@code BUCKET/KEY}: every attempt on one object is one {@code Query}.
  *   <li>{@code sk} = {@code A#<startedAt>#<attemptId>} for attempts (newest first with
  *       ScanIndexForward=false); {@code D#<version>#<token>} marks an event already processed.
- *   <li>Index {@value #TIME_INDEX}: partition {@code tb} = {@code <yyyy-MM-ddTHH>#<shard>}, sort
- *       {@code ts} = startedAt. An hour of attempts is spread over {@value #TIME_SHARDS} partitions
- *       so that no partition runs hot at 10x spikes; a time window is a set of Queries, never a
- *       Scan.
+ *   <li>Index {@value #TIME_INDEX}: partition {@code tb} = {@code <yyyy-MM-dd>#<shard>}, sort
+ *       {@code ts} = startedAt#attemptId. A day of attempts is spread over {@value #TIME_SHARDS}
+ *       partitions by object, so that no partition runs hot: at 1,000,000 files a day with 10x
+ *       spikes (116 files/s, 4 writes each) a shard takes about 60 writes/s, far under DynamoDB's
+ *       1,000 per partition. A time window is one Query per day and shard (240 for 30 days), never
+ *       a Scan.
  *   <li>{@value #TTL_ATTRIBUTE}: epoch seconds after which DynamoDB may delete the item.
  * </ul>
  */
@@ -42,8 +44,8 @@ public final class AuditSchema {
   public static final String ATTEMPT_PREFIX = "A#";
   public static final String DONE_PREFIX = "D#";
 
-  private static final DateTimeFormatter HOUR =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private static final DateTimeFormatter SORTABLE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -61,17 +63,17 @@ public final class AuditSchema {
 
   /** The time-index partition of an attempt on one object started at a given instant. */
   public static String timeBucket(Instant startedAt, String partitionKey) {
-    return HOUR.format(startedAt) + "#" + Math.floorMod(partitionKey.hashCode(), TIME_SHARDS);
+    return DAY.format(startedAt) + "#" + Math.floorMod(partitionKey.hashCode(), TIME_SHARDS);
   }
 
   /** Every time-index partition that can hold attempts started in [since, until). */
   public static List<String> timeBuckets(Instant since, Instant until) {
     List<String> buckets = new ArrayList<>();
-    for (Instant h = since.truncatedTo(ChronoUnit.HOURS);
-        h.isBefore(until);
-        h = h.plus(1, ChronoUnit.HOURS)) {
+    for (Instant d = since.truncatedTo(ChronoUnit.DAYS);
+        d.isBefore(until);
+        d = d.plus(1, ChronoUnit.DAYS)) {
       for (int shard = 0; shard < TIME_SHARDS; shard++) {
-        buckets.add(HOUR.format(h) + "#" + shard);
+        buckets.add(DAY.format(d) + "#" + shard);
       }
     }
     return buckets;

@@ -1,0 +1,10 @@
+package dev.s3proc.cli.cost;
+
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "cost",
+    mixinStandardHelpOptions = true,
+    description = "What processing cost, per file, against a budget.",
+    subcommands = {ReportCommand.class})
+public class CostCommand {}

@@ -1,0 +1,97 @@
+package dev.s3proc.core.cost;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** Unit prices, each with its date and source, from a pricing file such as config/pricing.yaml. */
+public record Pricing(String region, Map<String, Price> prices) {
+  /** Every price the cost model needs; a pricing file must give them all. */
+  public static final List<String> REQUIRED =
+      List.of(
+          "lambdaGbSecondX86",
+          "lambdaGbSecondArm64",
+          "lambdaRequests",
+          "sqsRequests",
+          "sqsFifoRequests",
+          "dynamoWriteUnits",
+          "dynamoReadUnits",
+          "s3Put",
+          "s3Get",
+          "stepFunctionsTransitions",
+          "snsRequests",
+          "eventBridgeEvents");
+
+  /** The price of {@code per} units, e.g. $0.20 per 1,000,000 requests. */
+  public record Price(BigDecimal price, long per, String date, String source) {
+    public BigDecimal unit() {
+      return price.divide(BigDecimal.valueOf(per), MathContext.DECIMAL64);
+    }
+  }
+
+  public BigDecimal unit(String name) {
+    Price p = prices.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no price for " + name);
+    }
+    return p.unit();
+  }
+
+  /**
+   * Reads a pricing file.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it
+   */
+  @SuppressWarnings("unchecked")
+  public static Pricing load(Path file) {
+    Object root;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": pricing file not found");
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(file + ": not a readable pricing file: " + e.getMessage());
+    }
+    if (!(root instanceof Map<?, ?> top) || !(top.get("prices") instanceof Map<?, ?> raw)) {
+      throw new IllegalArgumentException(
+          file + ": expected 'region' and a 'prices' mapping (see config/pricing.yaml)");
+    }
+    Map<String, Price> prices = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : raw.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      if (!(e.getValue() instanceof Map<?, ?> m) || m.get("price") == null) {
+        throw new IllegalArgumentException(
+            file + ": price " + name + " needs at least 'price' (and 'per', 'date', 'source')");
+      }
+      try {
+        prices.put(
+            name,
+            new Price(
+                new BigDecimal(String.valueOf(m.get("price"))),
+                m.get("per") == null ? 1 : Long.parseLong(String.valueOf(m.get("per"))),
+                String.valueOf(m.get("date")),
+                String.valueOf(m.get("source"))));
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException(
+            file + ": price " + name + " is not a number: " + m.get("price"));
+      }
+    }
+    List<String> missing = REQUIRED.stream().filter(n -> !prices.containsKey(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(file + ": missing prices " + String.join(", ", missing));
+    }
+    return new Pricing(
+        String.valueOf(((Map<String, Object>) top).getOrDefault("region", "?")), prices);
+  }
+}
