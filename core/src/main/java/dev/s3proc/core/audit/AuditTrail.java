@@ -206,7 +206,8 @@ public final class AuditTrail {
 
   // ---- mapping ---------------------------------------------------------------------------
 
-  Map<String, AttributeValue> toItem(AuditRecord r) {
+  /** The item an attempt is stored as (for batch loads). */
+  public Map<String, AttributeValue> toItem(AuditRecord r) {
     Map<String, AttributeValue> i = new LinkedHashMap<>();
     String pk = AuditSchema.partitionKey(r.bucket(), r.key());
     i.put(AuditSchema.PK, s(pk));
