@@ -2,6 +2,7 @@ package dev.s3proc.cli;
 
 import dev.s3proc.cli.audit.AuditCommand;
 import dev.s3proc.cli.cost.CostCommand;
+import dev.s3proc.cli.demo.DemoCommand;
 import dev.s3proc.cli.dlq.DlqCommand;
 import dev.s3proc.cli.local.LocalCommand;
 import dev.s3proc.cli.rules.RulesCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Mixin;
       DlqCommand.class,
       AuditCommand.class,
       CostCommand.class,
-      LocalCommand.class
+      LocalCommand.class,
+      DemoCommand.class
     },
     footer = {
       "",

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Attempts as a table; as JSON, the records themselves (the documented contract). */
-record AuditTable(List<AuditRecord> attempts, boolean withObject) implements Tabular {
+public record AuditTable(List<AuditRecord> attempts, boolean withObject) implements Tabular {
   @Override
   public List<String> columns() {
     List<String> c = new ArrayList<>();

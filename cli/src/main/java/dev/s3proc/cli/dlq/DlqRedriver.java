@@ -65,6 +65,17 @@ public final class DlqRedriver {
     final Map<String, Boolean> skipped = new ConcurrentHashMap<>();
     final Map<String, Boolean> wouldMove = new ConcurrentHashMap<>();
     final Map<String, Boolean> failedIds = new ConcurrentHashMap<>();
+    final Map<String, Boolean> arrivedDuring = new ConcurrentHashMap<>();
+
+    /**
+     * Messages sent to the DLQ after this moment arrived during the run: a consumer that fails at
+     * once would otherwise bounce them back and forth for ever. They are left for the next run.
+     */
+    final long startedMillis = System.currentTimeMillis();
+
+    /** Bodies this run has moved: the same body back in the DLQ is a bounce, not a new failure. */
+    final java.util.Set<String> movedBodies = ConcurrentHashMap.newKeySet();
+
     final Map<String, Long> failures = new ConcurrentHashMap<>();
 
     Run(Options o, AtomicBoolean stop, LongConsumer progress) {
@@ -116,6 +127,7 @@ public final class DlqRedriver {
           o.filter().toString(),
           moved.get(),
           skipped.size(),
+          arrivedDuring.size(),
           failed,
           Map.copyOf(failures),
           seconds,
@@ -130,6 +142,11 @@ public final class DlqRedriver {
               + " messages (the batches in flight) could then be sent twice:"
               + " identical copies, same body and attributes (S3 events with the same sequencer or eTag and event time),"
               + " which the handlers record as SKIPPED_DUPLICATE");
+    }
+
+    private boolean sentAfterStart(Message m) {
+      String sent = m.attributesAsStrings().get("SentTimestamp");
+      return sent != null && Long.parseLong(sent) > startedMillis;
     }
 
     private boolean full() {
@@ -160,6 +177,9 @@ public final class DlqRedriver {
           if (held.containsKey(m.messageId())) {
             held.put(
                 m.messageId(), m); // seen again after its visibility ended: keep the newest handle
+          } else if (sentAfterStart(m) || movedBodies.contains(m.body())) {
+            arrivedDuring.put(m.messageId(), true);
+            held.put(m.messageId(), m);
           } else if (!o.filter().matches(m, now)) {
             skipped.put(m.messageId(), true);
             held.put(m.messageId(), m);
@@ -244,6 +264,9 @@ public final class DlqRedriver {
             send.get(Integer.parseInt(err.id())),
             "sent, but not deleted from the DLQ (" + err.code() + "): it may arrive twice");
       }
+      deleted
+          .successful()
+          .forEach(ok -> movedBodies.add(send.get(Integer.parseInt(ok.id())).body()));
       moved.addAndGet(deleted.successful().size());
       progress.accept(deleted.successful().size());
     }

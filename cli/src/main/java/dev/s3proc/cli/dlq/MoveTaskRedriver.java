@@ -137,6 +137,7 @@ public final class MoveTaskRedriver {
         moved,
         0,
         0,
+        0,
         Map.of(),
         seconds,
         seconds > 0 ? moved / seconds : 0,

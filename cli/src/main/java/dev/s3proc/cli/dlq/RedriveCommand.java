@@ -285,6 +285,11 @@ public class RedriveCommand implements Callable<Integer> {
     s.failures()
         .forEach(
             (reason, count) -> out.line("@|red failed|@ " + count + ": " + Output.escape(reason)));
+    if (s.arrivedDuringRun() > 0) {
+      out.info(
+          s.arrivedDuringRun()
+              + " message(s) reached the DLQ during the run (failed again at once?) and were left there for the next run");
+    }
     if (s.dryRun()) {
       out.info(
           "dry run: nothing was moved; "

@@ -9,6 +9,8 @@ import java.util.Map;
  * What a redrive did.
  *
  * @param skipped distinct messages left in the DLQ because the filter did not match them
+ * @param arrivedDuringRun messages that reached the DLQ after the run began (a consumer failing
+ *     them again at once): left for the next run, so that a redrive always ends
  * @param failures reason to count, for messages that could not be sent (they stay in the DLQ)
  * @param duplicatesAtMost how many messages could have been sent twice had the run been killed: the
  *     batches in flight at once
@@ -21,6 +23,7 @@ public record RedriveSummary(
     String filter,
     long moved,
     long skipped,
+    long arrivedDuringRun,
     long failed,
     Map<String, Long> failures,
     double seconds,

@@ -17,7 +17,7 @@ public class DownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var stopped = new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH")).down();
+    var stopped = new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).down();
     if (stopped.isEmpty()) {
       ctx.out().info("no local stack is running");
     } else {

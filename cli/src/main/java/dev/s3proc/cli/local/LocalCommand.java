@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class})
+    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, RunnerCommand.class})
 public class LocalCommand {}

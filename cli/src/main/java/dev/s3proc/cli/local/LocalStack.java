@@ -5,27 +5,38 @@ import dev.s3proc.cli.aws.ClientFactory;
 import dev.s3proc.cli.rules.PipelineDeployer;
 import dev.s3proc.cli.rules.Plan;
 import dev.s3proc.core.config.PipelineConfig;
+import dev.s3proc.core.config.PipelineLoader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** The local stack: moto_server on 127.0.0.1 with the pipeline applied to it. */
+/**
+ * The local stack: moto_server on 127.0.0.1 with the pipeline applied to it, and the event-source
+ * runner that feeds its queues to the handler jars.
+ */
 public final class LocalStack {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RUNNER_TIMEOUT = Duration.ofSeconds(60);
 
   private final LocalState state;
   private final ClientFactory clients;
-  private final String pathEnv;
+  private final Map<String, String> env;
 
-  public LocalStack(LocalState state, ClientFactory clients, String pathEnv) {
+  public LocalStack(LocalState state, ClientFactory clients, Map<String, String> env) {
     this.state = state;
     this.clients = clients;
-    this.pathEnv = pathEnv;
+    this.env = env;
   }
 
   /** What {@code local status} reports. */
@@ -34,28 +45,41 @@ public final class LocalStack {
       String endpoint,
       Long emulatorPid,
       boolean answering,
+      Long runnerPid,
+      boolean runnerRunning,
       Instant startedAt,
       String pipelineFile,
-      String logFile) {}
+      String logFile,
+      List<QueueDepth> queues) {}
+
+  public record QueueDepth(String queue, long visible, long inFlight) {}
 
   public Optional<LocalState.Stack> running() {
-    return state
-        .read()
-        .filter(s -> ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false));
+    return state.read().filter(s -> alive(s.emulatorPid()));
+  }
+
+  private static boolean alive(Long pid) {
+    return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /**
-   * Starts moto_server, records it, creates the pipeline's buckets and applies the pipeline. On any
-   * failure after the start, stops what it started and forgets it.
+   * Starts moto_server, records it, creates the pipeline's buckets, applies the pipeline and starts
+   * the runner. On any failure after the start, stops what it started and forgets it.
    */
   public LocalState.Stack up(
-      int port, PipelineConfig config, Path pipelineFile, Consumer<String> progress) {
+      int port, PipelineConfig config, Path pipelineFile, Path home, Consumer<String> progress) {
+    List<String> processors =
+        LocalRunner.consumed(config).stream()
+            .map(PipelineConfig.Queue::processor)
+            .distinct()
+            .toList();
     Path moto =
-        MotoServer.find(pathEnv)
+        MotoServer.find(env.get("PATH"))
             .orElseThrow(
                 () ->
                     S3procException.runtime(
                         "moto_server is not installed or not on the PATH: install it with pip install 'moto[server]'"));
+    HandlerJars.ensureBuilt(home, processors, progress);
     if (!MotoServer.portFree(port)) {
       throw S3procException.runtime(
           "port "
@@ -66,7 +90,7 @@ public final class LocalStack {
     Path log = state.dir().resolve("moto-" + port + ".log");
     Process process;
     try {
-      process = MotoServer.start(moto, port, log, pathEnv);
+      process = MotoServer.start(moto, port, log, env.get("PATH"));
     } catch (IOException e) {
       throw S3procException.runtime("cannot start moto_server: " + e.getMessage());
     }
@@ -76,9 +100,10 @@ public final class LocalStack {
             port,
             process.pid(),
             null,
-            pipelineFile.toString(),
+            pipelineFile.toAbsolutePath().toString(),
             Instant.now(),
             log.toString());
+    Long runner = null;
     try {
       MotoServer.awaitReady(endpoint, process, START_TIMEOUT, log);
       state.write(stack);
@@ -96,12 +121,122 @@ public final class LocalStack {
       }
       deployer.apply(config, plan, c -> {});
       progress.accept("applied " + pipelineFile + ": " + plan.summary().replace(" to ", " "));
+      if (!processors.isEmpty()) {
+        runner = startRunner(stack, config, pipelineFile, home);
+        stack =
+            new LocalState.Stack(
+                endpoint,
+                port,
+                process.pid(),
+                runner,
+                stack.pipelineFile(),
+                stack.startedAt(),
+                stack.logFile());
+        state.write(stack);
+        for (PipelineConfig.Queue q : LocalRunner.consumed(config)) {
+          progress.accept(
+              "runner: "
+                  + q.name()
+                  + " -> "
+                  + q.processor()
+                  + " handler (retries after "
+                  + LocalRunner.LOCAL_VISIBILITY_SECONDS
+                  + " s locally)");
+        }
+      }
+      for (PipelineConfig.Bucket b : config.buckets()) {
+        for (PipelineConfig.Rule r : b.rules()) {
+          if (r.target().type() == PipelineConfig.TargetType.LAMBDA) {
+            progress.accept(
+                "rule "
+                    + r.id()
+                    + " -> lambda "
+                    + r.target().name()
+                    + ": not run locally (moto cannot run Lambda functions)");
+          } else if (r.target().type() == PipelineConfig.TargetType.TOPIC) {
+            progress.accept(
+                "rule "
+                    + r.id()
+                    + " -> topic "
+                    + r.target().name()
+                    + ": delivered by moto to the topic's subscribers; no processor runs locally");
+          }
+        }
+      }
       return stack;
     } catch (RuntimeException e) {
-      MotoServer.stop(process.pid(), "moto");
+      if (runner != null) {
+        MotoServer.stop(runner, stack.startedAt());
+      }
+      MotoServer.stop(process.pid(), stack.startedAt());
       state.clear();
       throw e;
     }
+  }
+
+  /**
+   * Starts the runner: this same CLI, in its own JVM and session, logging to the state directory.
+   */
+  private long startRunner(
+      LocalState.Stack stack, PipelineConfig config, Path pipelineFile, Path home) {
+    Path log = state.dir().resolve("runner-" + stack.port() + ".log");
+    List<String> command = new ArrayList<>();
+    MotoServer.find(env.get("PATH"), "setsid").ifPresent(p -> command.add(p.toString()));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.s3proc.cli.S3proc",
+            "local",
+            "runner",
+            "--local",
+            "-f",
+            pipelineFile.toAbsolutePath().toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Map<String, String> childEnv = pb.environment();
+    childEnv.put("S3PROC_STATE_DIR", state.dir().toAbsolutePath().toString());
+    childEnv.put("S3PROC_HOME", home.toString());
+    childEnv.put("AWS_ENDPOINT_URL", stack.endpoint());
+    childEnv.put("AWS_REGION", config.region());
+    childEnv.put("AWS_ACCESS_KEY_ID", "s3proc-local");
+    childEnv.put("AWS_SECRET_ACCESS_KEY", "s3proc-local");
+    childEnv.remove("AWS_SESSION_TOKEN");
+    childEnv.remove("AWS_PROFILE");
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw S3procException.runtime("cannot start the local runner: " + e.getMessage());
+    }
+    long deadline = System.nanoTime() + RUNNER_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw S3procException.runtime(
+            "the local runner exited at start (code " + p.exitValue() + "); see " + log);
+      }
+      try {
+        if (Files.exists(log)
+            && Files.readString(log, StandardCharsets.UTF_8).contains("runner ready")) {
+          return p.pid();
+        }
+        p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (IOException e) {
+        // not written yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    p.destroyForcibly();
+    throw S3procException.runtime(
+        "the local runner did not start within " + RUNNER_TIMEOUT.toSeconds() + " s; see " + log);
   }
 
   private void createBucket(String bucket, String region) {
@@ -125,30 +260,68 @@ public final class LocalStack {
     stack.ifPresent(
         s -> {
           if (s.runnerPid() != null) {
-            MotoServer.stop(s.runnerPid(), "java");
+            MotoServer.stop(s.runnerPid(), s.startedAt());
           }
-          MotoServer.stop(s.emulatorPid(), "moto");
+          MotoServer.stop(s.emulatorPid(), s.startedAt());
           state.clear();
         });
     return stack;
   }
 
   public Status status() {
-    return state
-        .read()
-        .map(
-            s -> {
-              boolean alive =
-                  ProcessHandle.of(s.emulatorPid()).map(ProcessHandle::isAlive).orElse(false);
-              return new Status(
-                  alive,
-                  s.endpoint(),
-                  s.emulatorPid(),
-                  alive && MotoServer.answers(s.endpoint()),
-                  s.startedAt(),
-                  s.pipelineFile(),
-                  s.logFile());
-            })
-        .orElse(new Status(false, null, null, false, null, null, null));
+    Optional<LocalState.Stack> recorded = state.read();
+    if (recorded.isEmpty()) {
+      return new Status(false, null, null, false, null, false, null, null, null, List.of());
+    }
+    LocalState.Stack s = recorded.get();
+    boolean alive = alive(s.emulatorPid());
+    boolean answering = alive && MotoServer.answers(s.endpoint());
+    List<QueueDepth> depths = new ArrayList<>();
+    if (answering) {
+      clients.useLocalStack();
+      PipelineLoader.Result r = PipelineLoader.load(Path.of(s.pipelineFile()));
+      if (r.config() != null) {
+        clients.defaultRegion(r.config().region());
+        for (PipelineConfig.Queue q : r.config().queues().values()) {
+          depths.add(depth(q.name()));
+          if (q.dlq() != null) {
+            depths.add(depth(q.dlq().name()));
+          }
+        }
+      }
+    }
+    return new Status(
+        alive,
+        s.endpoint(),
+        s.emulatorPid(),
+        answering,
+        s.runnerPid(),
+        alive(s.runnerPid()),
+        s.startedAt(),
+        s.pipelineFile(),
+        s.logFile(),
+        depths);
+  }
+
+  private QueueDepth depth(String queue) {
+    try {
+      String url = clients.sqs().getQueueUrl(r -> r.queueName(queue)).queueUrl();
+      Map<String, String> a =
+          clients
+              .sqs()
+              .getQueueAttributes(
+                  r ->
+                      r.queueUrl(url)
+                          .attributeNames(
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+              .attributesAsStrings();
+      return new QueueDepth(
+          queue,
+          Long.parseLong(a.getOrDefault("ApproximateNumberOfMessages", "0")),
+          Long.parseLong(a.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0")));
+    } catch (RuntimeException e) {
+      return new QueueDepth(queue, -1, -1);
+    }
   }
 }

@@ -48,7 +48,7 @@ public final class MotoServer {
     return pb.start();
   }
 
-  static Optional<Path> find(String path, String name) {
+  public static Optional<Path> find(String path, String name) {
     if (path == null) {
       return Optional.empty();
     }
@@ -105,16 +105,20 @@ public final class MotoServer {
   }
 
   /**
-   * Stops a process this tool started, if it is still the one it started; true when it was running.
+   * Stops a process this tool started, if it is still the one it started: a process with the
+   * recorded pid that began before {@code notBefore} is another one that reused the pid, and is
+   * left alone. True when it was running.
    */
-  public static boolean stop(long pid, String expectedCommandPart) {
+  public static boolean stop(long pid, java.time.Instant notBefore) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isEmpty() || !handle.get().isAlive()) {
       return false;
     }
     ProcessHandle p = handle.get();
-    String cmd = p.info().commandLine().orElse("");
-    if (!cmd.isEmpty() && !cmd.contains(expectedCommandPart)) {
+    Optional<java.time.Instant> started = p.info().startInstant();
+    if (started.isPresent()
+        && notBefore != null
+        && started.get().isBefore(notBefore.minusSeconds(5))) {
       return false; // the pid was reused by something else: leave it alone
     }
     List<ProcessHandle> children = p.descendants().toList();
@@ -123,6 +127,11 @@ public final class MotoServer {
       p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       p.destroyForcibly();
+      try {
+        p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // reported by the caller's own check, if it matters
+      }
     }
     children.forEach(ProcessHandle::destroyForcibly);
     return true;

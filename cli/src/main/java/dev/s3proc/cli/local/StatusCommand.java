@@ -29,12 +29,23 @@ public class StatusCommand implements Callable<Integer> {
     public List<List<String>> rows() {
       String state =
           !status.running() ? "not running" : status.answering() ? "running" : "not answering";
+      String runner =
+          status.runnerPid() == null
+              ? "not started"
+              : status.runnerRunning() ? "running" : "stopped";
       return List.of(
           List.of(
               "moto_server",
               state,
               s(status.endpoint()),
               s(status.emulatorPid()),
+              s(status.startedAt()),
+              s(status.pipelineFile())),
+          List.of(
+              "runner",
+              runner,
+              "-",
+              s(status.runnerPid()),
               s(status.startedAt()),
               s(status.pipelineFile())));
     }
@@ -44,12 +55,29 @@ public class StatusCommand implements Callable<Integer> {
     }
   }
 
+  record Depths(List<LocalStack.QueueDepth> queues) implements Tabular {
+    @Override
+    public List<String> columns() {
+      return List.of("QUEUE", "VISIBLE", "IN FLIGHT");
+    }
+
+    @Override
+    public List<List<String>> rows() {
+      return queues.stream()
+          .map(q -> List.of(q.queue(), Long.toString(q.visible()), Long.toString(q.inFlight())))
+          .toList();
+    }
+  }
+
   @Override
   public Integer call() {
-    LocalStack.Status status =
-        new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH")).status();
+    LocalStack.Status status = new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).status();
     if (ctx.out().format() == dev.s3proc.cli.GlobalOptions.Format.table) {
       ctx.out().result(new View(status));
+      if (!status.queues().isEmpty()) {
+        ctx.out().line("");
+        ctx.out().result(new Depths(status.queues()));
+      }
     } else {
       ctx.out().result(status);
     }

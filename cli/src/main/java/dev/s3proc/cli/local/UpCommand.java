@@ -36,7 +36,7 @@ public class UpCommand implements Callable<Integer> {
     if (port < 1 || port > 65535) {
       throw S3procException.usage("--port " + port + " is not a TCP port (1-65535)");
     }
-    LocalStack stack = new LocalStack(ctx.localState(), ctx.clients(), ctx.env().get("PATH"));
+    LocalStack stack = new LocalStack(ctx.localState(), ctx.clients(), ctx.env());
     var running = stack.running();
     if (running.isPresent()) {
       ctx.out()
@@ -48,7 +48,9 @@ public class UpCommand implements Callable<Integer> {
       return 0;
     }
     var config = file.load(ctx);
-    var started = stack.up(port, config, file.path(), msg -> ctx.out().info(msg));
+    var started =
+        stack.up(
+            port, config, file.path(), HandlerJars.home(ctx.env()), msg -> ctx.out().info(msg));
     ctx.out().out().println("endpoint: " + started.endpoint());
     ctx.out()
         .info(

@@ -37,24 +37,103 @@ public final class AuditBenchmark {
       AuditTrail trail = new AuditTrail(aws.dynamoDb(), TABLE, Duration.ofDays(90));
       long t0 = System.nanoTime();
       load(aws, trail, small, now.minus(Duration.ofDays(1)), now, "recent");
-      System.out.printf("loaded %d attempts in the last day (%.0f items/s)%n", small, small / ((System.nanoTime() - t0) / 1e9));
+      System.out.printf(
+          "loaded %d attempts in the last day (%.0f items/s)%n",
+          small, small / ((System.nanoTime() - t0) / 1e9));
       for (int a = 1; a <= 3; a++) {
         trail.put(record("uploads/images/probe.jpg", a, now.minusSeconds(600 - a)));
       }
       Cli cli = new Cli();
       String[] common = {"--endpoint-url", endpoint, "--table", TABLE, "-q", "-o", "json"};
-      String show = median(cli, runs, concat(new String[] {"audit", "show", "s3://terminus-uploads/uploads/images/probe.jpg"}, common));
-      String cost1 = median(cli, runs, concat(new String[] {"cost", "report", "--since", "1d", "--pricing", "config/pricing.yaml", "--budget", "1"}, common));
-      System.out.printf("table %7d items: audit show %s, cost report --since 1d %s%n", small + 3, show, cost1);
+      String show =
+          median(
+              cli,
+              runs,
+              concat(
+                  new String[] {"audit", "show", "s3://terminus-uploads/uploads/images/probe.jpg"},
+                  common));
+      String cost1 =
+          median(
+              cli,
+              runs,
+              concat(
+                  new String[] {
+                    "cost",
+                    "report",
+                    "--since",
+                    "1d",
+                    "--pricing",
+                    "config/pricing.yaml",
+                    "--budget",
+                    "1"
+                  },
+                  common));
+      System.out.printf(
+          "table %7d items: audit show %s, cost report --since 1d %s%n", small + 3, show, cost1);
 
       t0 = System.nanoTime();
       load(aws, trail, big, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)), "older");
-      System.out.printf("loaded %d more attempts in the 29 days before (%.0f items/s)%n", big, big / ((System.nanoTime() - t0) / 1e9));
-      show = median(cli, runs, concat(new String[] {"audit", "show", "s3://terminus-uploads/uploads/images/probe.jpg"}, common));
-      cost1 = median(cli, runs, concat(new String[] {"cost", "report", "--since", "1d", "--pricing", "config/pricing.yaml", "--budget", "1"}, common));
-      String cost7 = median(cli, Math.max(1, runs / 2), concat(new String[] {"cost", "report", "--since", "7d", "--pricing", "config/pricing.yaml", "--budget", "1"}, common));
-      String cost30 = median(cli, Math.max(1, runs / 2), concat(new String[] {"cost", "report", "--since", "30d", "--pricing", "config/pricing.yaml", "--budget", "1"}, common));
-      System.out.printf("table %7d items: audit show %s, cost report --since 1d %s, 7d %s, 30d %s%n", small + big + 3, show, cost1, cost7, cost30);
+      System.out.printf(
+          "loaded %d more attempts in the 29 days before (%.0f items/s)%n",
+          big, big / ((System.nanoTime() - t0) / 1e9));
+      show =
+          median(
+              cli,
+              runs,
+              concat(
+                  new String[] {"audit", "show", "s3://terminus-uploads/uploads/images/probe.jpg"},
+                  common));
+      cost1 =
+          median(
+              cli,
+              runs,
+              concat(
+                  new String[] {
+                    "cost",
+                    "report",
+                    "--since",
+                    "1d",
+                    "--pricing",
+                    "config/pricing.yaml",
+                    "--budget",
+                    "1"
+                  },
+                  common));
+      String cost7 =
+          median(
+              cli,
+              Math.max(1, runs / 2),
+              concat(
+                  new String[] {
+                    "cost",
+                    "report",
+                    "--since",
+                    "7d",
+                    "--pricing",
+                    "config/pricing.yaml",
+                    "--budget",
+                    "1"
+                  },
+                  common));
+      String cost30 =
+          median(
+              cli,
+              Math.max(1, runs / 2),
+              concat(
+                  new String[] {
+                    "cost",
+                    "report",
+                    "--since",
+                    "30d",
+                    "--pricing",
+                    "config/pricing.yaml",
+                    "--budget",
+                    "1"
+                  },
+                  common));
+      System.out.printf(
+          "table %7d items: audit show %s, cost report --since 1d %s, 7d %s, 30d %s%n",
+          small + big + 3, show, cost1, cost7, cost30);
     }
     System.exit(0);
   }
@@ -81,26 +160,60 @@ public final class AuditBenchmark {
   }
 
   static AuditRecord record(String key, int attempt, Instant started) {
-    return new AuditRecord("terminus-uploads", key, null, 250_000L, "etag", "s3:ObjectCreated:Put", started.minusMillis(900), null,
-        "s3proc.media-ingest.process-images-jpg", "image", Status.SUCCEEDED, attempt, java.util.UUID.randomUUID().toString(),
-        started, started.plusMillis(700), 700L, 700L, 1024, "x86_64", "req", List.of("s3://terminus-uploads/processed/" + key),
-        null, null, 250_000L, 40_000L, Map.of("lambda", 1L, "sqs", 3L, "dynamoWrite", 4L, "s3Get", 1L, "s3Put", 2L), Map.of());
+    return new AuditRecord(
+        "terminus-uploads",
+        key,
+        null,
+        250_000L,
+        "etag",
+        "s3:ObjectCreated:Put",
+        started.minusMillis(900),
+        null,
+        "s3proc.media-ingest.process-images-jpg",
+        "image",
+        Status.SUCCEEDED,
+        attempt,
+        java.util.UUID.randomUUID().toString(),
+        started,
+        started.plusMillis(700),
+        700L,
+        700L,
+        1024,
+        "x86_64",
+        "req",
+        List.of("s3://terminus-uploads/processed/" + key),
+        null,
+        null,
+        250_000L,
+        40_000L,
+        Map.of("lambda", 1L, "sqs", 3L, "dynamoWrite", 4L, "s3Get", 1L, "s3Put", 2L),
+        Map.of());
   }
 
-  static void load(ClientFactory aws, AuditTrail trail, int n, Instant from, Instant to, String prefix) throws Exception {
+  static void load(
+      ClientFactory aws, AuditTrail trail, int n, Instant from, Instant to, String prefix)
+      throws Exception {
     long span = to.toEpochMilli() - from.toEpochMilli();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> fs = new ArrayList<>();
     for (int i = 0; i < n; i += 25) {
       int start = i;
-      fs.add(pool.submit(() -> {
-        List<WriteRequest> batch = new ArrayList<>();
-        for (int j = start; j < Math.min(n, start + 25); j++) {
-          Instant t = from.plusMillis((long) ((double) j / n * span));
-          batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(trail.toItem(record(prefix + "/" + j + ".jpg", 1, t))).build()).build());
-        }
-        aws.dynamoDb().batchWriteItem(r -> r.requestItems(Map.of(TABLE, batch)));
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                List<WriteRequest> batch = new ArrayList<>();
+                for (int j = start; j < Math.min(n, start + 25); j++) {
+                  Instant t = from.plusMillis((long) ((double) j / n * span));
+                  batch.add(
+                      WriteRequest.builder()
+                          .putRequest(
+                              PutRequest.builder()
+                                  .item(trail.toItem(record(prefix + "/" + j + ".jpg", 1, t)))
+                                  .build())
+                          .build());
+                }
+                aws.dynamoDb().batchWriteItem(r -> r.requestItems(Map.of(TABLE, batch)));
+              }));
     }
     for (Future<?> f : fs) {
       f.get();

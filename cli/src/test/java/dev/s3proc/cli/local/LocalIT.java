@@ -18,7 +18,12 @@ class LocalIT {
 
   Cli cli() {
     if (cli == null) {
-      cli = new Cli().env("S3PROC_STATE_DIR", state.toString());
+      cli =
+          new Cli()
+              .env("S3PROC_STATE_DIR", state.toString())
+              .env(
+                  "S3PROC_HOME",
+                  java.nio.file.Path.of("..").toAbsolutePath().normalize().toString());
     }
     return cli;
   }
@@ -77,8 +82,7 @@ class LocalIT {
   @Test
   void missingMotoServerSaysHowToInstallIt() throws IOException {
     Cli.Result r =
-        new Cli()
-            .env("S3PROC_STATE_DIR", state.toString())
+        cli()
             .env("PATH", "/nonexistent")
             .run(
                 "local",

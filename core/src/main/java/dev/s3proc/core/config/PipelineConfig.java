@@ -84,13 +84,22 @@ public record PipelineConfig(
     }
   }
 
+  /**
+   * @param processor the handler that consumes the queue (image, document, validate), which {@code
+   *     s3proc local} runs; null when the queue's consumer is not one of s3proc's
+   */
   public record Queue(
       String name,
       Duration visibilityTimeout,
       Duration retention,
       Duration consumerTimeout,
       Dlq dlq,
+      String processor,
       Position position) {}
+
+  /** The processors s3proc ships as handler jars. */
+  public static final java.util.List<String> PROCESSORS =
+      java.util.List.of("image", "document", "validate");
 
   public record Dlq(String name, int maxReceiveCount, Duration retention) {}
 

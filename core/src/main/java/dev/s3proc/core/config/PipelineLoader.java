@@ -52,7 +52,7 @@ public final class PipelineLoader {
   private static final Set<String> FILTER_KEYS = Set.of("prefix", "suffix");
   private static final Set<String> TARGET_KEYS = Set.of("queue", "topic", "lambda");
   private static final Set<String> QUEUE_KEYS =
-      Set.of("visibilityTimeout", "retention", "consumer", "dlq");
+      Set.of("visibilityTimeout", "retention", "consumer", "dlq", "processor");
   private static final Set<String> CONSUMER_KEYS = Set.of("timeout");
   private static final Set<String> DLQ_KEYS = Set.of("name", "maxReceiveCount", "retention");
   private static final Set<String> AUDIT_KEYS = Set.of("table", "ttl");
@@ -490,7 +490,8 @@ public final class PipelineLoader {
 
   private Queue queue(String name, Node node, String subject) {
     if (node instanceof ScalarNode s && s.getValue().isEmpty()) {
-      return new Queue(name, Duration.ofSeconds(30), Duration.ofDays(4), null, null, pos(node));
+      return new Queue(
+          name, Duration.ofSeconds(30), Duration.ofDays(4), null, null, null, pos(node));
     }
     Map<String, NodeTuple> f = fields(node, QUEUE_KEYS, subject);
     if (f == null) {
@@ -535,7 +536,27 @@ public final class PipelineLoader {
           subject,
           "has no dlq: a message that keeps failing is retried until it expires; add dlq: { maxReceiveCount: 5 }");
     }
-    return new Queue(name, visibility, retention, consumerTimeout, dlq, pos(node));
+    String processor = null;
+    if (f.containsKey("processor")) {
+      processor = scalar(f.get("processor").getValueNode(), subject, "a processor name");
+      if (processor != null && !PipelineConfig.PROCESSORS.contains(processor)) {
+        String hint =
+            DidYouMean.suggest(processor, PipelineConfig.PROCESSORS)
+                .map(s -> "did you mean " + s + "? ")
+                .orElse("");
+        error(
+            pos(f.get("processor").getValueNode()),
+            subject,
+            "unknown processor '"
+                + processor
+                + "': "
+                + hint
+                + "s3proc's processors are "
+                + String.join(", ", PipelineConfig.PROCESSORS));
+        processor = null;
+      }
+    }
+    return new Queue(name, visibility, retention, consumerTimeout, dlq, processor, pos(node));
   }
 
   private Dlq dlq(String queueName, Node node, String subject, Duration sourceRetention) {

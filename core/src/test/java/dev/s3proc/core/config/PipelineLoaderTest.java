@@ -79,7 +79,7 @@ class PipelineLoaderTest {
         .singleElement()
         .asString()
         .isEqualTo(
-            "p.yaml:6:5: error: queue q: unknown key 'visibilityTimout': did you mean 'visibilityTimeout'? expected one of consumer, dlq, retention, visibilityTimeout");
+            "p.yaml:6:5: error: queue q: unknown key 'visibilityTimout': did you mean 'visibilityTimeout'? expected one of consumer, dlq, processor, retention, visibilityTimeout");
   }
 
   @Test

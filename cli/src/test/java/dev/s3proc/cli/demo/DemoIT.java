@@ -1,0 +1,42 @@
+package dev.s3proc.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.cli.testing.Cli;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, end to end, as a newcomer runs it. */
+class DemoIT {
+  @Test
+  void theDemoTellsTheWholeStoryAndStopsWhatItStarted(@TempDir Path state) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Cli cli =
+        new Cli()
+            .env("S3PROC_STATE_DIR", state.toString())
+            .env("S3PROC_HOME", Path.of("..").toAbsolutePath().normalize().toString());
+    Cli.Result r =
+        cli.run("demo", "--port", Integer.toString(port), "-f", "../config/pipeline.yaml");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains(
+            "1. Started the local stack",
+            "2. Uploaded 5 files",
+            "✓ uploads/images/harbour-sunset.jpg",
+            "✓ uploads/documents/q3-report.pdf",
+            "✗ uploads/images/corrupt-camera-upload.jpg  →  FAILED CORRUPT",
+            "4. The audit trail of one file",
+            "5. The corrupt file went straight to the dead-letter queue image-processing-dlq",
+            "6. Redrove it back to image-processing",
+            "It fails again, visibly: attempt 2",
+            "within budget",
+            "Stopped the local stack it started");
+    assertThat(Files.exists(state.resolve("local.json"))).isFalse();
+  }
+}

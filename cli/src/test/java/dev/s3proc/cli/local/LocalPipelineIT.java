@@ -1,0 +1,141 @@
+package dev.s3proc.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.cli.GlobalOptions;
+import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.cli.testing.Cli;
+import dev.s3proc.core.audit.AuditRecord;
+import dev.s3proc.core.audit.AuditRecord.Status;
+import dev.s3proc.core.audit.AuditTrail;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The whole pipeline on this machine: local up starts moto and the runner, which feeds the queues
+ * to the real handler jars (built by the reactor before this module); local down leaves nothing.
+ */
+class LocalPipelineIT {
+  @TempDir Path state;
+  Cli cli;
+
+  Cli cli() {
+    if (cli == null) {
+      cli =
+          new Cli()
+              .env("S3PROC_STATE_DIR", state.toString())
+              .env("S3PROC_HOME", Path.of("..").toAbsolutePath().normalize().toString());
+    }
+    return cli;
+  }
+
+  @AfterEach
+  void down() {
+    cli().run("local", "down");
+  }
+
+  @Test
+  void uploadsAreProcessedByTheHandlerJarsAndTheBadOneLandsInTheDlq() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Cli.Result up =
+        cli().run("local", "up", "--port", Integer.toString(port), "-f", "../config/pipeline.yaml");
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    assertThat(up.err())
+        .contains(
+            "runner: image-processing -> image handler",
+            "runner: document-processing -> document handler",
+            "rule compliance -> topic compliance-fanout: delivered by moto");
+    LocalState.Stack stack = new LocalState(state).read().orElseThrow();
+    assertThat(stack.runnerPid()).isNotNull();
+
+    GlobalOptions options = new GlobalOptions();
+    new CommandLine(options).parseArgs("--local");
+    try (ClientFactory aws = new ClientFactory(options, new LocalState(state))) {
+      Path samples = Path.of("../config/samples");
+      String photo = "uploads/images/mountain trail.jpg";
+      String pdf = "uploads/documents/q3-report.pdf";
+      String corrupt = "uploads/images/corrupt-camera-upload.jpg";
+      aws.s3()
+          .putObject(
+              r -> r.bucket("terminus-uploads").key(photo),
+              RequestBody.fromFile(samples.resolve("mountain trail.jpg")));
+      aws.s3()
+          .putObject(
+              r -> r.bucket("terminus-uploads").key(pdf),
+              RequestBody.fromFile(samples.resolve("q3-report.pdf")));
+      aws.s3()
+          .putObject(
+              r -> r.bucket("terminus-uploads").key(corrupt),
+              RequestBody.fromFile(samples.resolve("corrupt-camera-upload.jpg")));
+
+      AuditTrail trail = new AuditTrail(aws.dynamoDb(), "s3proc-audit", Duration.ofDays(90));
+      await(() -> done(trail, photo) && done(trail, pdf) && done(trail, corrupt));
+      assertThat(trail.history("terminus-uploads", photo, null).get(0).status())
+          .isEqualTo(Status.SUCCEEDED);
+      assertThat(trail.history("terminus-uploads", pdf, null).get(0).status())
+          .isEqualTo(Status.SUCCEEDED);
+      AuditRecord bad = trail.history("terminus-uploads", corrupt, null).get(0);
+      assertThat(bad.status()).isEqualTo(Status.FAILED);
+      assertThat(bad.errorType()).isEqualTo("CORRUPT");
+      assertThat(
+              aws.s3()
+                  .headObject(
+                      r ->
+                          r.bucket("terminus-uploads")
+                              .key("processed/thumbnails/" + photo + "/w256.jpg"))
+                  .contentLength())
+          .isPositive();
+      assertThat(
+              aws.s3()
+                  .getObjectAsBytes(
+                      r ->
+                          r.bucket("terminus-uploads")
+                              .key("processed/text/uploads/documents/q3-report.txt"))
+                  .asUtf8String())
+          .contains("Quarterly Operations Report");
+
+      Cli.Result dlq = cli().run("dlq", "peek", "image-processing-dlq", "--local", "-o", "json");
+      assertThat(dlq.out()).contains(corrupt, "CORRUPT");
+    }
+    Cli.Result status = cli().run("local", "status");
+    assertThat(status.out())
+        .containsPattern("runner +running")
+        .containsPattern("image-processing-dlq +1 +0");
+
+    assertThat(cli().run("local", "down").exitCode()).isZero();
+    assertThat(alive(stack.emulatorPid())).isFalse();
+    assertThat(alive(stack.runnerPid())).isFalse();
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  static boolean done(AuditTrail trail, String key) {
+    List<AuditRecord> h = trail.history("terminus-uploads", key, null);
+    return !h.isEmpty()
+        && (h.get(0).status() == Status.SUCCEEDED || h.get(0).status() == Status.FAILED);
+  }
+
+  static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not processed within 90 s");
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+}
