@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B install -DskipTests -Dspotless.check.skip=true
-./mvnw -q -B -pl cli exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.s3proc.cli.bench.PipelineBenchmark \
-  -Dexec.args="${1:-1000} ${2:-10}"
+./mvnw -q -B -pl cli exec:exec -Dexec.classpathScope=test -Dexec.executable=java -Dexec.workingdir="$PWD" \
+  -Dexec.args="-cp %classpath dev.s3proc.cli.bench.PipelineBenchmark ${1:-1000} ${2:-10}"

@@ -25,9 +25,13 @@ public final class PipelineBenchmark {
     int n = Integer.parseInt(args[0]);
     double rate = Double.parseDouble(args[1]);
     Path state = Files.createTempDirectory("s3proc-bench");
-    Cli cli = new Cli().env("S3PROC_STATE_DIR", state.toString()).env("S3PROC_HOME", Path.of("").toAbsolutePath().toString());
+    Cli cli =
+        new Cli()
+            .env("S3PROC_STATE_DIR", state.toString())
+            .env("S3PROC_HOME", Path.of("").toAbsolutePath().toString());
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Cli.Result up = cli.run("local", "up", "--port", Integer.toString(port), "-q");
@@ -49,7 +53,8 @@ public final class PipelineBenchmark {
           }
           next += intervalNanos;
           String key = "uploads/images/bench-" + i + ".png";
-          aws.s3().putObject(r -> r.bucket("terminus-uploads").key(key), RequestBody.fromBytes(photo));
+          aws.s3()
+              .putObject(r -> r.bucket("terminus-uploads").key(key), RequestBody.fromBytes(photo));
           keys.add(key);
         }
         double uploadSeconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
@@ -58,11 +63,17 @@ public final class PipelineBenchmark {
         List<AuditRecord> all;
         while (true) {
           all = new ArrayList<>();
-          java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+          java.util.concurrent.ExecutorService pool =
+              java.util.concurrent.Executors.newFixedThreadPool(8);
           List<AuditRecord> sink = java.util.Collections.synchronizedList(all);
           trail.window(start.minusSeconds(5), Instant.now().plusSeconds(5), sink::addAll, pool);
           pool.shutdown();
-          long done = all.stream().filter(r -> r.status() == AuditRecord.Status.SUCCEEDED).map(AuditRecord::key).distinct().count();
+          long done =
+              all.stream()
+                  .filter(r -> r.status() == AuditRecord.Status.SUCCEEDED)
+                  .map(AuditRecord::key)
+                  .distinct()
+                  .count();
           if (done >= n || System.nanoTime() > deadline) {
             break;
           }
@@ -70,8 +81,11 @@ public final class PipelineBenchmark {
         }
         AuditStats stats = AuditStats.of(all, start.minusSeconds(5), Instant.now());
         AuditStats.Summary s = stats.overall();
-        System.out.printf("%d uploads at %.0f/s (uploaded in %.1f s): %d succeeded, %d failed%n", n, rate, uploadSeconds, s.succeeded(), s.failed());
-        System.out.printf("upload-to-SUCCEEDED latency: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (target p99 <= 5000 ms)%n",
+        System.out.printf(
+            "%d uploads at %.0f/s (uploaded in %.1f s): %d succeeded, %d failed%n",
+            n, rate, uploadSeconds, s.succeeded(), s.failed());
+        System.out.printf(
+            "upload-to-SUCCEEDED latency: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (target p99 <= 5000 ms)%n",
             s.latencyP50Ms(), s.latencyP95Ms(), s.latencyP99Ms(), s.latencyMaxMs());
       }
     } finally {

@@ -62,15 +62,12 @@ public class ImageHandler extends ProcessorHandler {
                 e.getValue(),
                 ext.equals(".png") ? "image/png" : "image/jpeg"));
       }
-      return new Result(
-          outputs,
-          Map.of(
-              "format",
-              t.format(),
-              "width",
-              Integer.toString(t.width()),
-              "height",
-              Integer.toString(t.height())));
+      Map<String, String> metadata = new java.util.LinkedHashMap<>();
+      metadata.put("format", t.format());
+      metadata.put("width", Integer.toString(t.width()));
+      metadata.put("height", Integer.toString(t.height()));
+      metadata.putAll(t.exif());
+      return new Result(outputs, metadata);
     }
   }
 }

@@ -42,7 +42,12 @@ public final class Thumbnailer {
   }
 
   /** The thumbnails made, by width, and what was learnt of the image. */
-  public record Thumbnails(Map<Integer, byte[]> images, String format, int width, int height) {}
+  public record Thumbnails(
+      Map<Integer, byte[]> images,
+      String format,
+      int width,
+      int height,
+      Map<String, String> exif) {}
 
   public Thumbnails make(InputStream source) throws IOException, PermanentFailure {
     try (ImageInputStream iis = ImageIO.createImageInputStream(source)) {
@@ -83,6 +88,7 @@ public final class Thumbnailer {
                   + maxPixels
                   + " (MAX_PIXELS)");
         }
+        Map<String, String> exif = format.equals("jpeg") ? exif(reader) : Map.of();
         int largest = widths.get(widths.size() - 1);
         ImageReadParam param = reader.getDefaultReadParam();
         int step = Math.max(1, width / (2 * largest));
@@ -100,10 +106,21 @@ public final class Thumbnailer {
           BufferedImage scaled = scale(decoded, Math.min(w, width), png);
           out.put(w, png ? png(scaled) : jpeg(scaled));
         }
-        return new Thumbnails(out, format, width, height);
+        return new Thumbnails(out, format, width, height, exif);
       } finally {
         reader.dispose();
       }
+    }
+  }
+
+  /**
+   * EXIF, when ImageIO can read the metadata; a file whose metadata it rejects is still processed.
+   */
+  private static Map<String, String> exif(ImageReader reader) {
+    try {
+      return Exif.read(reader.getImageMetadata(0));
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
     }
   }
 
