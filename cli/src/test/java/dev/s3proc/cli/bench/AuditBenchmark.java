@@ -99,41 +99,8 @@ public final class AuditBenchmark {
                     "1"
                   },
                   common));
-      String cost7 =
-          median(
-              cli,
-              Math.max(1, runs / 2),
-              concat(
-                  new String[] {
-                    "cost",
-                    "report",
-                    "--since",
-                    "7d",
-                    "--pricing",
-                    "config/pricing.yaml",
-                    "--budget",
-                    "1"
-                  },
-                  common));
-      String cost30 =
-          median(
-              cli,
-              Math.max(1, runs / 2),
-              concat(
-                  new String[] {
-                    "cost",
-                    "report",
-                    "--since",
-                    "30d",
-                    "--pricing",
-                    "config/pricing.yaml",
-                    "--budget",
-                    "1"
-                  },
-                  common));
-      System.out.printf(
-          "table %7d items: audit show %s, cost report --since 1d %s, 7d %s, 30d %s%n",
-          small + big + 3, show, cost1, cost7, cost30);
+      // Wider windows are left out: moto answers an index Query by walking the whole table (README).
+      System.out.printf("table %7d items: audit show %s, cost report --since 1d %s%n", small + big + 3, show, cost1);
     }
     System.exit(0);
   }
