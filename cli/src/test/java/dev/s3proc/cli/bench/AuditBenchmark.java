@@ -99,8 +99,11 @@ public final class AuditBenchmark {
                     "1"
                   },
                   common));
-      // Wider windows are left out: moto answers an index Query by walking the whole table (README).
-      System.out.printf("table %7d items: audit show %s, cost report --since 1d %s%n", small + big + 3, show, cost1);
+      // Wider windows are left out: moto answers an index Query by walking the whole table
+      // (README).
+      System.out.printf(
+          "table %7d items: audit show %s, cost report --since 1d %s%n",
+          small + big + 3, show, cost1);
     }
     System.exit(0);
   }

@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * Invokes a handler of this jar on an event file, as Lambda would, and prints its response: {@code
- * java -cp s3proc-image-handler.jar dev.s3proc.handlers.runtime.LocalInvoke
- * dev.s3proc.handlers.image.ImageHandler event.json}. AWS settings come from the environment
- * (AWS_ENDPOINT_URL for an emulator).
+ * Invokes a handler of this jar on an event file, as Lambda would, and prints its response (the
+ * tests use its context object too): {@code java -cp s3proc-image-handler.jar
+ * dev.s3proc.handlers.runtime.LocalInvoke dev.s3proc.handlers.image.ImageHandler event.json}. AWS
+ * settings come from the environment (AWS_ENDPOINT_URL for an emulator).
  */
 public final class LocalInvoke {
   private LocalInvoke() {}

@@ -162,7 +162,9 @@ public final class HandlerHarness {
   public JsonNode invoke(ProcessorHandler handler, JsonNode event) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, new TestContext());
+        new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
+        out,
+        new dev.s3proc.handlers.runtime.LocalInvoke.Invocation(1024));
     return JSON.readTree(out.toByteArray());
   }
 
