@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # audit show and cost report as the audit table grows, on moto: SMALL attempts in the last day,
-# then BIG more in the 29 days before: show should not change; on DynamoDB cost report follows its window
-# (on moto an index Query walks the whole table, so there it grows with the table too).
+# then BIG more in the 29 days before: show should not change, and cost report --since 1d should follow
+# its window (the same items), not the table.
 # usage: bench/audit.sh [SMALL] [BIG] [RUNS]   (default 10000 40000 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
