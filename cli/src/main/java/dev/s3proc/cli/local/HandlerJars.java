@@ -45,13 +45,39 @@ public final class HandlerJars {
         cls);
   }
 
-  /** Builds the jars of these processors with the Maven wrapper when any is missing or stale. */
+  /**
+   * Builds the jars of these processors with the Maven wrapper when any is missing or stale. Two
+   * s3proc processes never build at once: they would overwrite each other's jars.
+   */
   public static void ensureBuilt(
       Path home, List<String> processors, java.util.function.Consumer<String> progress) {
-    List<String> stale = processors.stream().filter(p -> stale(home, p)).toList();
-    if (stale.isEmpty()) {
+    if (processors.stream().noneMatch(p -> stale(home, p))) {
       return;
     }
+    Path lockFile = home.resolve("handlers/target/.s3proc-build.lock");
+    try {
+      Files.createDirectories(lockFile.getParent());
+      try (java.nio.channels.FileChannel channel =
+              java.nio.channels.FileChannel.open(
+                  lockFile,
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock lock = channel.lock()) {
+        List<String> stale =
+            processors.stream().filter(p -> stale(home, p)).toList(); // another may have built them
+        if (!stale.isEmpty()) {
+          build(home, stale, progress);
+        }
+      }
+    } catch (IOException e) {
+      throw S3procException.runtime(
+          "cannot build the handler jars in " + home + ": " + e.getMessage());
+    }
+  }
+
+  private static void build(
+      Path home, List<String> stale, java.util.function.Consumer<String> progress)
+      throws IOException {
     progress.accept(
         "building the handler jars ("
             + String.join(", ", stale)
@@ -79,9 +105,6 @@ public final class HandlerJars {
                 + code
                 + "): run ./mvnw -B package -DskipTests to see why");
       }
-    } catch (IOException e) {
-      throw S3procException.runtime(
-          "cannot run the Maven wrapper in " + home + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw S3procException.runtime("interrupted while building the handler jars");
