@@ -1,6 +1,5 @@
 package dev.s3proc.handlers.runtime;
 
-import dev.s3proc.core.audit.AuditSchema;
 import dev.s3proc.core.config.Durations;
 import dev.s3proc.core.config.PipelineLoader;
 import java.time.Duration;
@@ -31,11 +30,6 @@ public record HandlerConfig(
   public String get(String name, String fallback) {
     String v = env.get(name);
     return v == null || v.isBlank() ? fallback : v;
-  }
-
-  /** The audit schema version this runtime writes; kept with the config for the logs. */
-  public String schema() {
-    return AuditSchema.TIME_INDEX;
   }
 
   private static String blankToNull(String s) {
