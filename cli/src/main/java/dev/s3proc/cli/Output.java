@@ -128,6 +128,39 @@ public final class Output {
     }
   }
 
+  /**
+   * A progress bar (count, rate, ETA) on stderr when it is a terminal; null when piped or quiet, so
+   * that nothing of it reaches a file or a script.
+   */
+  public me.tongfei.progressbar.ProgressBar progressBar(String task, long max, String unit) {
+    if (!terminal || options.quiet()) {
+      return null;
+    }
+    java.io.PrintStream stream =
+        new java.io.PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                err.write(b); // the bar is ASCII (ProgressBarStyle.ASCII)
+              }
+
+              @Override
+              public void flush() {
+                err.flush();
+              }
+            },
+            true);
+    return new me.tongfei.progressbar.ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(Math.max(max, 1))
+        .setUnit(unit, 1)
+        .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(250)
+        .showSpeed()
+        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stream))
+        .build();
+  }
+
   /** Escapes text so that picocli markup characters in data are printed as they are. */
   public static String escape(String text) {
     return text.replace("@|", "@ |").replace("|@", "| @");

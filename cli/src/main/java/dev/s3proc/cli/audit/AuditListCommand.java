@@ -4,7 +4,6 @@ import dev.s3proc.cli.Context;
 import dev.s3proc.cli.GlobalOptions.Format;
 import dev.s3proc.cli.S3procException;
 import dev.s3proc.core.audit.AuditRecord;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,10 +14,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = {
-      "Attempts in a time window, newest first, through the time index: one Query per day and shard,",
-      "never a Scan."
-    })
+    description =
+        "Attempts in a time window, newest first, through the time index: one Query per day and shard, never a Scan.")
 public class AuditListCommand implements Callable<Integer> {
   @Option(
       names = "--status",
@@ -26,14 +23,7 @@ public class AuditListCommand implements Callable<Integer> {
       description = "Only this status: ${COMPLETION-CANDIDATES}.")
   AuditRecord.Status status;
 
-  @Option(
-      names = "--since",
-      paramLabel = "D",
-      description = "Start: a duration ago (24h), a date or an instant (default: 24h).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "D", description = "End (default: now).")
-  String until;
+  @Mixin WindowOptions time;
 
   @Option(names = "--workflow", paramLabel = "W", description = "Only this workflow (rule).")
   String workflow;
@@ -61,7 +51,7 @@ public class AuditListCommand implements Callable<Integer> {
     if (limit < 1) {
       throw S3procException.usage("--limit must be 1 or more");
     }
-    TimeWindow w = TimeWindow.of(since, until, "24h", Instant.now());
+    TimeWindow w = time.window("24h");
     audit.pipeline(ctx).ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     List<AuditRecord> found;
     try (Progress p =

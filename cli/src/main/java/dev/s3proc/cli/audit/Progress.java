@@ -1,10 +1,7 @@
 package dev.s3proc.cli.audit;
 
 import dev.s3proc.cli.Output;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar over the partitions of a long audit read, on a terminal only. */
 final class Progress implements AutoCloseable {
@@ -18,18 +15,8 @@ final class Progress implements AutoCloseable {
   }
 
   static Progress start(Output out, String task, int partitions) {
-    if (!out.terminal() || out.quiet() || partitions < THRESHOLD) {
-      return new Progress(null);
-    }
     return new Progress(
-        new ProgressBarBuilder()
-            .setTaskName(task)
-            .setInitialMax(partitions)
-            .setUnit(" partitions", 1)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(250)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build());
+        partitions < THRESHOLD ? null : out.progressBar(task, partitions, " partitions"));
   }
 
   void partitionDone(int items) {

@@ -5,13 +5,11 @@ import dev.s3proc.cli.GlobalOptions.Format;
 import dev.s3proc.cli.render.Tabular;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.cost.AuditStats;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "stats",
@@ -21,14 +19,7 @@ import picocli.CommandLine.Option;
       "against the targets: done within 30 s (p99) and over 99.5 % success."
     })
 public class StatsCommand implements Callable<Integer> {
-  @Option(
-      names = "--since",
-      paramLabel = "D",
-      description = "Start: a duration ago (24h), a date or an instant (default: 24h).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "D", description = "End (default: now).")
-  String until;
+  @Mixin WindowOptions time;
 
   @Mixin AuditOptions audit;
 
@@ -87,7 +78,7 @@ public class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TimeWindow w = TimeWindow.of(since, until, "24h", Instant.now());
+    TimeWindow w = time.window("24h");
     audit.pipeline(ctx).ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     List<AuditRecord> attempts;
     try (Progress p =

@@ -8,6 +8,7 @@ import dev.s3proc.cli.S3procException;
 import dev.s3proc.cli.audit.AuditOptions;
 import dev.s3proc.cli.audit.AuditReader;
 import dev.s3proc.cli.audit.TimeWindow;
+import dev.s3proc.cli.audit.WindowOptions;
 import dev.s3proc.cli.render.Tabular;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.cost.CostModel;
@@ -17,7 +18,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,14 +34,7 @@ import picocli.CommandLine.Option;
       "Exits 5 when the mean cost per file is over --budget."
     })
 public class ReportCommand implements Callable<Integer> {
-  @Option(
-      names = "--since",
-      paramLabel = "D",
-      description = "Start: a duration ago (30d), a date or an instant (default: 30d).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "D", description = "End (default: now).")
-  String until;
+  @Mixin WindowOptions time;
 
   @Option(
       names = "--by",
@@ -88,7 +81,7 @@ public class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Output out = ctx.out();
-    TimeWindow w = TimeWindow.of(since, until, "30d", Instant.now());
+    TimeWindow w = time.window("30d");
     var pipeline = audit.pipeline(ctx);
     pipeline.ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     Pricing prices = loadPricing();

@@ -12,10 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -205,18 +202,26 @@ public class RedriveCommand implements Callable<Integer> {
             "s3proc-redrive-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     long total = max != null ? Math.min(max, source.visible()) : source.visible();
-    try (ProgressBar bar = progressBar(total)) {
-      RedriveSummary summary =
-          useNative
-              ? nativeRedriver.run(source, target, rate, dryRun, stop, n -> step(bar, n))
-              : new DlqRedriver(ctx.clients())
-                  .run(
-                      new DlqRedriver.Options(
-                          source, target, filter, max, rate, concurrency, visibility, dryRun),
-                      stop,
-                      n -> step(bar, n));
-      if (bar != null) {
-        bar.stepTo(Math.max(bar.getCurrent(), summary.moved()));
+    ProgressBar bar = out.progressBar(dryRun ? "dry run" : "redrive", total, " msg");
+    try {
+      RedriveSummary summary;
+      try {
+        summary =
+            useNative
+                ? nativeRedriver.run(source, target, rate, dryRun, stop, n -> step(bar, n))
+                : new DlqRedriver(ctx.clients())
+                    .run(
+                        new DlqRedriver.Options(
+                            source, target, filter, max, rate, concurrency, visibility, dryRun),
+                        stop,
+                        n -> step(bar, n));
+        if (bar != null) {
+          bar.stepTo(Math.max(bar.getCurrent(), summary.moved()));
+        }
+      } finally {
+        if (bar != null) {
+          bar.close(); // the finished bar goes above the summary, not below it
+        }
       }
       report(summary, out);
       return summary.failed() > 0 ? ExitCode.RUNTIME : ExitCode.OK;
@@ -254,20 +259,6 @@ public class RedriveCommand implements Callable<Integer> {
               + "): choose one with --to");
     }
     return sources.get(0);
-  }
-
-  private ProgressBar progressBar(long total) {
-    if (!ctx.out().terminal() || ctx.out().quiet()) {
-      return null;
-    }
-    return new ProgressBarBuilder()
-        .setTaskName(dryRun ? "dry run" : "redrive")
-        .setInitialMax(Math.max(total, 1))
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(250)
-        .showSpeed()
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
   }
 
   private static void step(ProgressBar bar, long n) {

@@ -65,28 +65,7 @@ public final class LiveStateReader {
                   buckets.put(
                       b.name(), CompletableFuture.supplyAsync(() -> bucket(b.name()), pool)));
       Map<String, CompletableFuture<LiveState.Queue>> queues = new LinkedHashMap<>();
-      Set<String> byName = new java.util.LinkedHashSet<>();
-      config
-          .queues()
-          .values()
-          .forEach(
-              q -> {
-                if (q.dlq() != null) {
-                  byName.add(q.dlq().name());
-                }
-                byName.add(q.name());
-              });
-      config
-          .buckets()
-          .forEach(
-              b ->
-                  b.rules()
-                      .forEach(
-                          r -> {
-                            if (r.target().type() == TargetType.QUEUE && !r.target().isArn()) {
-                              byName.add(r.target().ref());
-                            }
-                          }));
+      Set<String> byName = Names.queuesNamedIn(config, t -> !t.isArn());
       byName.forEach(q -> queues.put(q, CompletableFuture.supplyAsync(() -> queue(q), pool)));
       CompletableFuture<LiveState.Table> table =
           CompletableFuture.supplyAsync(() -> table(config.audit().table()), pool);
@@ -350,28 +329,29 @@ public final class LiveStateReader {
      * account.
      */
     public Set<String> managedQueueNames() {
+      return queuesNamedIn(config, this::manages);
+    }
+
+    /**
+     * The queues under {@code queues:} with their DLQs, and the queue targets that {@code include}
+     * accepts.
+     */
+    static Set<String> queuesNamedIn(
+        PipelineConfig config, java.util.function.Predicate<PipelineConfig.Target> include) {
       Set<String> names = new java.util.LinkedHashSet<>();
-      config
-          .queues()
-          .values()
-          .forEach(
-              q -> {
-                if (q.dlq() != null) {
-                  names.add(q.dlq().name());
-                }
-                names.add(q.name());
-              });
-      config
-          .buckets()
-          .forEach(
-              b ->
-                  b.rules()
-                      .forEach(
-                          r -> {
-                            if (r.target().type() == TargetType.QUEUE && manages(r.target())) {
-                              names.add(r.target().name());
-                            }
-                          }));
+      for (PipelineConfig.Queue q : config.queues().values()) {
+        if (q.dlq() != null) {
+          names.add(q.dlq().name());
+        }
+        names.add(q.name());
+      }
+      for (PipelineConfig.Bucket b : config.buckets()) {
+        for (PipelineConfig.Rule r : b.rules()) {
+          if (r.target().type() == TargetType.QUEUE && include.test(r.target())) {
+            names.add(r.target().name());
+          }
+        }
+      }
       return names;
     }
 
