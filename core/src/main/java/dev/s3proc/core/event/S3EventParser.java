@@ -1,7 +1,6 @@
 package dev.s3proc.core.event;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +11,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads S3 object events out of a message body, leniently: moto's events have no sequencer or
  * versionId and an eventTime without a zone (taken as UTC); S3's test event carries no object.
+ * Events are read as plain maps and lists (jackson-jr): see {@link Tree} for the accessors.
  */
 public final class S3EventParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private S3EventParser() {}
 
   /**
@@ -28,87 +27,83 @@ public final class S3EventParser {
    * or not JSON). An S3 test event is an S3 event with no objects: an empty list.
    */
   public static Optional<List<S3ObjectEvent>> parse(String body) {
-    JsonNode root;
+    Object root;
     try {
-      root = JSON.readTree(body);
+      root = JSON.std.anyFrom(body);
     } catch (IOException e) {
       return Optional.empty();
     }
-    return root == null ? Optional.empty() : parse(root);
+    return root instanceof Map<?, ?> map ? parse(Tree.object(map)) : Optional.empty();
   }
 
-  public static Optional<List<S3ObjectEvent>> parse(JsonNode root) {
-    if (root.has("Records") && root.get("Records").isArray()) {
+  /** The object events in an already-read JSON object. */
+  public static Optional<List<S3ObjectEvent>> parse(Map<String, Object> root) {
+    if (root.get("Records") instanceof List<?> records) {
       List<S3ObjectEvent> events = new ArrayList<>();
-      for (JsonNode record : root.get("Records")) {
-        if (record.has("s3")) {
+      boolean looksLikeS3 = false;
+      for (Object r : records) {
+        Map<String, Object> record = Tree.object(r);
+        if (record.containsKey("s3")) {
+          looksLikeS3 = true;
           events.add(direct(record, S3ObjectEvent.DIRECT));
-        } else if (record.has("Sns")) {
-          parse(record.path("Sns").path("Message").asText())
+        } else if (record.containsKey("Sns")) {
+          looksLikeS3 = true;
+          parse(Tree.text(Tree.object(record.get("Sns")), "Message", ""))
               .ifPresent(inner -> inner.forEach(e -> events.add(via(e, S3ObjectEvent.SNS))));
-        } else if (record.has("body")) { // an SQS record handed over whole
-          parse(record.path("body").asText()).ifPresent(events::addAll);
+        } else if (record.containsKey("body")) { // an SQS record handed over whole
+          parse(Tree.text(record, "body", "")).ifPresent(events::addAll);
         }
       }
-      return events.isEmpty() && !looksLikeS3(root) ? Optional.empty() : Optional.of(events);
+      return events.isEmpty() && !looksLikeS3 ? Optional.empty() : Optional.of(events);
     }
-    if ("Notification".equals(root.path("Type").asText()) && root.has("Message")) {
-      return parse(root.path("Message").asText())
+    if ("Notification".equals(Tree.text(root, "Type", null)) && root.containsKey("Message")) {
+      return parse(Tree.text(root, "Message", ""))
           .map(list -> list.stream().map(e -> via(e, S3ObjectEvent.SNS)).toList());
     }
-    if ("aws.s3".equals(root.path("source").asText()) && root.has("detail")) {
+    if ("aws.s3".equals(Tree.text(root, "source", null)) && root.containsKey("detail")) {
       return Optional.of(List.of(eventBridge(root)));
     }
-    if ("s3:TestEvent".equals(root.path("Event").asText())) {
+    if ("s3:TestEvent".equals(Tree.text(root, "Event", null))) {
       return Optional.of(List.of());
     }
     return Optional.empty();
   }
 
-  private static boolean looksLikeS3(JsonNode root) {
-    for (JsonNode r : root.get("Records")) {
-      if (r.has("s3") || r.has("Sns")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static S3ObjectEvent direct(JsonNode record, String via) {
-    JsonNode s3 = record.path("s3");
-    JsonNode object = s3.path("object");
+  private static S3ObjectEvent direct(Map<String, Object> record, String via) {
+    Map<String, Object> s3 = Tree.object(record.get("s3"));
+    Map<String, Object> object = Tree.object(s3.get("object"));
     return new S3ObjectEvent(
-        s3.path("bucket").path("name").asText(null),
-        decodeKey(object.path("key").asText("")),
-        object.path("size").asLong(0),
-        text(object, "eTag"),
-        text(object, "versionId"),
-        text(object, "sequencer"),
-        prefixed(record.path("eventName").asText(null)),
-        time(record.path("eventTime").asText(null)),
+        Tree.text(Tree.object(s3.get("bucket")), "name", null),
+        decodeKey(Tree.text(object, "key", "")),
+        Tree.number(object, "size", 0),
+        Tree.text(object, "eTag", null),
+        Tree.text(object, "versionId", null),
+        Tree.text(object, "sequencer", null),
+        prefixed(Tree.text(record, "eventName", null)),
+        time(Tree.text(record, "eventTime", null)),
         via,
-        text(s3, "configurationId"));
+        Tree.text(s3, "configurationId", null));
   }
 
-  private static S3ObjectEvent eventBridge(JsonNode root) {
-    JsonNode detail = root.path("detail");
-    JsonNode object = detail.path("object");
-    String type = root.path("detail-type").asText("");
+  private static S3ObjectEvent eventBridge(Map<String, Object> root) {
+    Map<String, Object> detail = Tree.object(root.get("detail"));
+    Map<String, Object> object = Tree.object(detail.get("object"));
+    String type = Tree.text(root, "detail-type", "");
     String name =
         switch (type) {
-          case "Object Created" -> "s3:ObjectCreated:" + reason(detail.path("reason").asText(""));
+          case "Object Created" -> "s3:ObjectCreated:" + reason(Tree.text(detail, "reason", ""));
           case "Object Deleted" -> "s3:ObjectRemoved:Delete";
           default -> "s3:" + type.replace(" ", "");
         };
     return new S3ObjectEvent(
-        detail.path("bucket").path("name").asText(null),
-        object.path("key").asText(""), // EventBridge keys are not URL-encoded
-        object.path("size").asLong(0),
-        text(object, "etag"),
-        text(object, "version-id"),
-        text(object, "sequencer"),
+        Tree.text(Tree.object(detail.get("bucket")), "name", null),
+        Tree.text(object, "key", ""), // EventBridge keys are not URL-encoded
+        Tree.number(object, "size", 0),
+        Tree.text(object, "etag", null),
+        Tree.text(object, "version-id", null),
+        Tree.text(object, "sequencer", null),
         name,
-        time(root.path("time").asText(null)),
+        time(Tree.text(root, "time", null)),
         S3ObjectEvent.EVENTBRIDGE,
         null);
   }
@@ -134,11 +129,6 @@ public final class S3EventParser {
     } catch (IllegalArgumentException e) {
       return key; // not valid form encoding: keep it as sent
     }
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
   }
 
   private static String prefixed(String eventName) {

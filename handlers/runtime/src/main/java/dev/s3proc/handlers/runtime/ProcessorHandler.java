@@ -2,17 +2,17 @@ package dev.s3proc.handlers.runtime;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.s3proc.core.audit.AuditTrail;
 import dev.s3proc.core.event.S3EventParser;
 import dev.s3proc.core.event.S3ObjectEvent;
+import dev.s3proc.core.event.Tree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +33,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * key, versionId}}. Clients are built once per container, in the constructor.
  */
 public abstract class ProcessorHandler implements RequestStreamHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Processor processor;
   private final HandlerConfig config;
   private final S3Client s3;
@@ -122,27 +120,25 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    JsonNode event = JSON.readTree(input);
-    JsonNode response = handle(event, context);
-    JSON.writeValue(output, response);
+    Map<String, Object> response = handle(Tree.object(JSON.std.anyFrom(input)), context);
+    JSON.std.write(response, output);
   }
 
   /** Dispatches on the shape of the event. */
-  public JsonNode handle(JsonNode event, Context context) {
-    JsonNode records = event.path("Records");
-    if (records.isArray()
-        && records.size() > 0
-        && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
+  public Map<String, Object> handle(Map<String, Object> event, Context context) {
+    List<?> records = Tree.array(event.get("Records"));
+    if (!records.isEmpty()
+        && "aws:sqs".equals(Tree.text(Tree.object(records.get(0)), "eventSource", null))) {
       return sqsBatch(records, context);
     }
-    if (event.has("bucket") && event.has("key") && !event.has("Records")) {
+    if (event.containsKey("bucket") && event.containsKey("key") && !event.containsKey("Records")) {
       return stepFunctionsTask(event, context);
     }
     Optional<List<S3ObjectEvent>> events = S3EventParser.parse(event);
     if (events.isEmpty()) {
       throw new IllegalArgumentException(
           "not an S3, SQS, SNS, EventBridge or Step Functions event: "
-              + abbreviate(event.toString()));
+              + abbreviate(String.valueOf(event)));
     }
     return direct(events.get(), context);
   }
@@ -151,18 +147,19 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
    * SQS batch: a message fails alone; a permanent failure goes to the DLQ at once when one is
    * configured.
    */
-  private JsonNode sqsBatch(JsonNode records, Context context) {
-    ObjectNode response = JSON.createObjectNode();
-    ArrayNode failures = response.putArray("batchItemFailures");
+  private Map<String, Object> sqsBatch(List<?> records, Context context) {
+    List<Map<String, String>> failures = new ArrayList<>();
     long start = System.currentTimeMillis();
     int files = 0;
     int failed = 0;
     long bytes = 0;
     boolean first = true;
-    for (JsonNode record : records) {
-      String messageId = record.path("messageId").asText();
-      int attempt = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
-      String body = record.path("body").asText();
+    for (Object r : records) {
+      Map<String, Object> record = Tree.object(r);
+      String messageId = Tree.text(record, "messageId", "");
+      int attempt =
+          (int) Tree.number(Tree.object(record.get("attributes")), "ApproximateReceiveCount", 1);
+      String body = Tree.text(record, "body", "");
       Optional<List<S3ObjectEvent>> events = S3EventParser.parse(body);
       if (events.isEmpty()) {
         telemetry.log(
@@ -170,7 +167,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             "message is not an S3 event",
             Map.of("messageId", messageId, "body", abbreviate(body)));
         if (!toDeadLetterQueue(record, "NOT_AN_S3_EVENT", "the message body is not an S3 event")) {
-          failures.addObject().put("itemIdentifier", messageId);
+          failures.add(Map.of("itemIdentifier", messageId));
         }
         failed++;
         continue;
@@ -192,24 +189,24 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         }
       }
       if (worst == AttemptRunner.Kind.TRANSIENT) {
-        failures.addObject().put("itemIdentifier", messageId);
+        failures.add(Map.of("itemIdentifier", messageId));
         failed++;
       } else if (worst == AttemptRunner.Kind.PERMANENT) {
         failed++;
         if (!toDeadLetterQueue(record, type, reason)) {
-          failures.addObject().put("itemIdentifier", messageId);
+          failures.add(Map.of("itemIdentifier", messageId));
         }
       }
     }
     telemetry.metrics(files, failed, System.currentTimeMillis() - start, bytes);
-    return response;
+    return Map.of("batchItemFailures", failures);
   }
 
   /**
    * Sends a message that can never succeed straight to the DLQ, with the reason as message
    * attributes, so that it does not burn every retry first. False when no DLQ is configured.
    */
-  private boolean toDeadLetterQueue(JsonNode record, String type, String reason) {
+  private boolean toDeadLetterQueue(Map<String, Object> record, String type, String reason) {
     if (config.deadLetterQueueUrl() == null) {
       return false;
     }
@@ -217,7 +214,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         .sendMessage(
             r ->
                 r.queueUrl(config.deadLetterQueueUrl())
-                    .messageBody(record.path("body").asText())
+                    .messageBody(Tree.text(record, "body", ""))
                     .messageAttributes(
                         Map.of(
                             "s3proc-error-type",
@@ -242,10 +239,9 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
    * Direct S3, SNS or EventBridge invocation: a transient failure is thrown so that Lambda retries
    * it.
    */
-  private JsonNode direct(List<S3ObjectEvent> events, Context context) {
+  private Map<String, Object> direct(List<S3ObjectEvent> events, Context context) {
     long start = System.currentTimeMillis();
-    ObjectNode response = JSON.createObjectNode();
-    ArrayNode results = response.putArray("results");
+    List<Map<String, Object>> results = new ArrayList<>();
     int failed = 0;
     boolean first = true;
     for (S3ObjectEvent e : events) {
@@ -259,16 +255,16 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       results.add(summary(o));
     }
     telemetry.metrics(events.size(), failed, System.currentTimeMillis() - start, 0);
-    return response;
+    return Map.of("results", results);
   }
 
   /**
    * Step Functions task: the result as output; a permanent failure is an error a Catch can match.
    */
-  private JsonNode stepFunctionsTask(JsonNode input, Context context) {
-    String bucket = input.path("bucket").asText();
-    String key = input.path("key").asText();
-    String version = input.hasNonNull("versionId") ? input.path("versionId").asText() : null;
+  private Map<String, Object> stepFunctionsTask(Map<String, Object> input, Context context) {
+    String bucket = Tree.text(input, "bucket", "");
+    String key = Tree.text(input, "key", "");
+    String version = Tree.text(input, "versionId", null);
     var head =
         s3.headObject(
             r -> {
@@ -288,9 +284,9 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             "s3:ObjectCreated:Put",
             head.lastModified() == null ? Instant.now() : head.lastModified(),
             "stepfunctions",
-            input.path("workflow").asText(null));
+            Tree.text(input, "workflow", null));
     AttemptRunner.Outcome o =
-        runner.run(event, input.path("attempt").asInt(1), context, true, false);
+        runner.run(event, (int) Tree.number(input, "attempt", 1), context, true, false);
     switch (o.kind()) {
       case TRANSIENT ->
           throw new TransientFailure(
@@ -303,13 +299,12 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     }
   }
 
-  private static ObjectNode summary(AttemptRunner.Outcome o) {
-    ObjectNode n = JSON.createObjectNode();
+  private static Map<String, Object> summary(AttemptRunner.Outcome o) {
+    Map<String, Object> n = new LinkedHashMap<>();
     n.put("bucket", o.record().bucket());
     n.put("key", o.record().key());
     n.put("status", o.record().status().name());
-    ArrayNode outputs = n.putArray("outputs");
-    o.record().outputs().forEach(outputs::add);
+    n.put("outputs", List.copyOf(o.record().outputs()));
     if (o.record().errorType() != null) {
       n.put("errorType", o.record().errorType());
       n.put("errorMessage", o.record().errorMessage());

@@ -1,8 +1,11 @@
 package dev.s3proc.handlers.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,7 +13,6 @@ import java.util.Map;
  * ships to CloudWatch Logs: metrics without an API call per file.
  */
 public final class Telemetry {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final PrintStream out;
   private final String processor;
 
@@ -20,33 +22,48 @@ public final class Telemetry {
   }
 
   public void log(String level, String message, Map<String, Object> fields) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("timestamp", java.time.Instant.now().toString());
-    n.put("level", level);
-    n.put("processor", processor);
-    n.put("message", message);
-    fields.forEach((k, v) -> n.putPOJO(k, v));
-    out.println(n);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("timestamp", java.time.Instant.now().toString());
+    line.put("level", level);
+    line.put("processor", processor);
+    line.put("message", message);
+    line.putAll(fields);
+    print(line);
   }
 
   /** One EMF line: Files, Failures, Duration and Bytes for this processor. */
   public void metrics(int files, int failures, long durationMs, long bytes) {
-    ObjectNode n = JSON.createObjectNode();
-    ObjectNode aws = n.putObject("_aws");
-    aws.put("Timestamp", System.currentTimeMillis());
-    ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-    directive.put("Namespace", "s3proc");
-    directive.putArray("Dimensions").addArray().add("Processor");
-    var metrics = directive.putArray("Metrics");
-    metrics.addObject().put("Name", "Files").put("Unit", "Count");
-    metrics.addObject().put("Name", "Failures").put("Unit", "Count");
-    metrics.addObject().put("Name", "Duration").put("Unit", "Milliseconds");
-    metrics.addObject().put("Name", "Bytes").put("Unit", "Bytes");
-    n.put("Processor", processor);
-    n.put("Files", files);
-    n.put("Failures", failures);
-    n.put("Duration", durationMs);
-    n.put("Bytes", bytes);
-    out.println(n);
+    Map<String, Object> directive =
+        Map.of(
+            "Namespace", "s3proc",
+            "Dimensions", List.of(List.of("Processor")),
+            "Metrics",
+                List.of(
+                    metric("Files", "Count"),
+                    metric("Failures", "Count"),
+                    metric("Duration", "Milliseconds"),
+                    metric("Bytes", "Bytes")));
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put(
+        "_aws",
+        Map.of("Timestamp", System.currentTimeMillis(), "CloudWatchMetrics", List.of(directive)));
+    line.put("Processor", processor);
+    line.put("Files", files);
+    line.put("Failures", failures);
+    line.put("Duration", durationMs);
+    line.put("Bytes", bytes);
+    print(line);
+  }
+
+  private static Map<String, String> metric(String name, String unit) {
+    return Map.of("Name", name, "Unit", unit);
+  }
+
+  private void print(Map<String, Object> line) {
+    try {
+      out.println(JSON.std.asString(line));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // maps of text and numbers always serialize
+    }
   }
 }
