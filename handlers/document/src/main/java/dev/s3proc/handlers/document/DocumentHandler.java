@@ -14,6 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.document.DocumentHandler::handleRequest}: PDF text to
@@ -72,6 +77,31 @@ public class DocumentHandler extends ProcessorHandler {
         return new Result(List.of(out), meta);
       } finally {
         Files.deleteIfExists(spool);
+      }
+    }
+
+    /**
+     * A one-page PDF with a line of Helvetica, written and read back: PDFBox's parser and fonts.
+     */
+    @Override
+    public void warmUp() throws Exception {
+      Path pdf = Files.createTempFile("s3proc-warm-up-", ".pdf");
+      try {
+        try (PDDocument doc = new PDDocument()) {
+          PDPage page = new PDPage();
+          doc.addPage(page);
+          try (PDPageContentStream text = new PDPageContentStream(doc, page)) {
+            text.beginText();
+            text.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+            text.newLineAtOffset(72, 720);
+            text.showText("warm-up");
+            text.endText();
+          }
+          doc.save(pdf.toFile());
+        }
+        extractor.extract(pdf.toFile());
+      } finally {
+        Files.deleteIfExists(pdf);
       }
     }
   }

@@ -77,4 +77,12 @@ class DocumentHandlerIT {
     }
     assertThat(h.dlq()).hasSize(3);
   }
+
+  /** The warm-up runs the processing libraries on made-up input; a broken one slows every start. */
+  @Test
+  void warmUpRunsTheProcessorCleanly() {
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> new DocumentHandler.DocumentProcessor(java.util.Map.of()).warmUp())
+        .doesNotThrowAnyException();
+  }
 }

@@ -5,12 +5,16 @@ import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
 import dev.s3proc.handlers.runtime.SafeKeys;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.image.ImageHandler::handleRequest}: thumbnails at
@@ -68,6 +72,17 @@ public class ImageHandler extends ProcessorHandler {
       metadata.put("height", Integer.toString(t.height()));
       metadata.putAll(t.exif());
       return new Result(outputs, metadata);
+    }
+
+    /** A small JPEG and a small PNG through the thumbnailer: ImageIO's codecs and Java 2D. */
+    @Override
+    public void warmUp() throws Exception {
+      BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+      for (String format : List.of("jpg", "png")) {
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        ImageIO.write(image, format, encoded);
+        thumbnailer.make(new ByteArrayInputStream(encoded.toByteArray()));
+      }
     }
   }
 }

@@ -213,4 +213,12 @@ class ImageHandlerIT {
           .containsExactly(Status.SUCCEEDED);
     }
   }
+
+  /** The warm-up runs the processing libraries on made-up input; a broken one slows every start. */
+  @Test
+  void warmUpRunsTheProcessorCleanly() {
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> new ImageHandler.ImageProcessor(java.util.Map.of()).warmUp())
+        .doesNotThrowAnyException();
+  }
 }

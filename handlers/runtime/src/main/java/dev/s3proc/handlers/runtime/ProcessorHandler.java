@@ -47,6 +47,8 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   protected ProcessorHandler(Processor processor, Map<String, String> env) {
     this.processor = processor;
     this.config = HandlerConfig.fromEnvironment(env);
+    this.telemetry = new Telemetry(System.out, processor.name());
+    warmUp(processor, telemetry);
     var http = UrlConnectionHttpClient.create();
     // As AWS advises for Lambda: region and credentials straight from the environment Lambda sets,
     // rather than the default chains, which also look for profile files (slower cold start).
@@ -67,7 +69,6 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     // Built only when a permanent failure must go to the DLQ: most invocations never need it.
     this.sqs = memoize(() -> configure(SqsClient.builder(), http, region, credentials).build());
     DynamoDbClient dynamo = dynamoFuture.join();
-    this.telemetry = new Telemetry(System.out, processor.name());
     this.runner =
         new AttemptRunner(
             s3,
@@ -92,6 +93,25 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       builder.region(region);
     }
     return builder;
+  }
+
+  /** Starts the processor's warm-up on a daemon thread; the handler never waits for it. */
+  private static void warmUp(Processor processor, Telemetry telemetry) {
+    Thread warmUp =
+        new Thread(
+            () -> {
+              try {
+                processor.warmUp();
+              } catch (Exception | LinkageError e) {
+                telemetry.log(
+                    "WARN",
+                    "warm-up failed; the first file will be slower",
+                    Map.of("error", String.valueOf(e)));
+              }
+            },
+            "s3proc-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   private static <T> java.util.function.Supplier<T> memoize(

@@ -38,7 +38,13 @@ public final class ContentValidator {
           Map.entry("csv", Set.of("text/csv", "text/plain")),
           Map.entry("txt", Set.of("text/plain")));
 
-  private final Tika tika = new Tika();
+  /**
+   * Tika's default configuration takes a while to load: it is built on first use (by the warm-up,
+   * off the first event's path), once per container. Tika is thread-safe.
+   */
+  private static final class Detector {
+    static final Tika TIKA = new Tika();
+  }
 
   public record Verdict(String contentType, String sha256, long bytes) {}
 
@@ -52,7 +58,8 @@ public final class ContentValidator {
     }
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
     String detected =
-        tika.detect(in, SafeKeys.derive(key).replaceAll(".*/", "")); // reads the head, then resets
+        Detector.TIKA.detect(
+            in, SafeKeys.derive(key).replaceAll(".*/", "")); // reads the head, then resets
     DigestInputStream digest = new DigestInputStream(in, sha);
     byte[] buffer = new byte[BUFFER];
     long total = 0;

@@ -4,8 +4,10 @@ import dev.s3proc.handlers.runtime.Input;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +47,14 @@ public class ValidateHandler extends ProcessorHandler {
                 "bytes",
                 Long.toString(v.bytes())));
       }
+    }
+
+    /** Tika's type registry and a SHA-256 over a few bytes of PDF. */
+    @Override
+    public void warmUp() throws Exception {
+      byte[] pdf =
+          "%PDF-1.7\n%\u00e2\u00e3\n1 0 obj<<>>endobj\n".getBytes(StandardCharsets.ISO_8859_1);
+      validator.validate(new ByteArrayInputStream(pdf), "warm-up.pdf", 1024);
     }
   }
 }

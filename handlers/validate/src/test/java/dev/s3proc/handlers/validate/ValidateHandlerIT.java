@@ -54,4 +54,12 @@ class ValidateHandlerIT {
                   .containsEntry("contentType", "application/pdf");
             });
   }
+
+  /** The warm-up runs the processing libraries on made-up input; a broken one slows every start. */
+  @Test
+  void warmUpRunsTheProcessorCleanly() {
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> new ValidateHandler.ValidateProcessor().warmUp())
+        .doesNotThrowAnyException();
+  }
 }
