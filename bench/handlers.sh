@@ -2,7 +2,8 @@
 # Handler benchmarks, each side by side with its reference in one run:
 #   thumbnails of 12 MP JPEGs (warm) vs vipsthumbnail (libvips-tools),
 #   text of a 50-page PDF (warm) vs pdftotext (poppler-utils),
-#   cold start: a new JVM to the first event processed, on moto,
+#   cold start: a new JVM to the first event processed, on moto, for each handler, beside
+#     its floor: a new JVM that builds one S3 client and gets one object, no s3proc code,
 #   and the size of each jar.
 # usage: bench/handlers.sh [RUNS]   (default 10)
 set -euo pipefail
@@ -61,17 +62,37 @@ png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2
 open(sys.argv[1] + "/cold.png", "wb").write(png)
 PY
 aws s3 cp "$work/cold.png" s3://terminus-uploads/uploads/images/cold.png >/dev/null
-size=$(stat -c %s "$work/cold.png")
-cold=()
-for i in $(seq "$runs"); do
-  printf '{"Records":[{"eventSource":"aws:s3","eventTime":"2026-11-28T10:00:00Z","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"terminus-uploads"},"object":{"key":"uploads/images/cold.png","size":%s,"eTag":"e","sequencer":"SEQ%s"}}}]}' "$size" "$i$RANDOM" > "$work/event-$i.json"
+exec_test document dev.s3proc.handlers.document.PdfBenchmark make "$work/cold.pdf" 1
+aws s3 cp "$work/cold.pdf" s3://terminus-uploads/uploads/documents/cold.pdf >/dev/null
+cold_run() { # name jar handler key file -> ms, after checking the event SUCCEEDED
+  local name="$1" jar="$2" handler="$3" key="$4" file="$5" start out
+  printf '{"Records":[{"eventSource":"aws:s3","eventTime":"2026-11-28T10:00:00Z","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"terminus-uploads"},"object":{"key":"%s","size":%s,"eTag":"e","sequencer":"SEQ%s"}}}]}' \
+    "$key" "$(stat -c %s "$file")" "$RANDOM$RANDOM" > "$work/event.json"
   start=$(date +%s%N)
-  JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" java -cp handlers/image/target/s3proc-image-handler.jar \
-    dev.s3proc.handlers.runtime.LocalInvoke dev.s3proc.handlers.image.ImageHandler "$work/event-$i.json" >"$work/out-$i.json" 2>/dev/null
-  cold+=($(( ($(date +%s%N) - start) / 1000000 )))
-  grep -q SUCCEEDED "$work/out-$i.json" || { echo "cold start run $i did not succeed: $(cat "$work/out-$i.json")" >&2; exit 1; }
+  out=$(JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" java -cp "$jar" \
+    dev.s3proc.handlers.runtime.LocalInvoke "$handler" "$work/event.json" 2>/dev/null)
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+  grep -q SUCCEEDED <<<"$out" || { echo "cold start of $name did not succeed: $out" >&2; exit 1; }
+}
+floor_run() { # a new JVM, one S3 client, one GetObject: no s3proc code
+  local start
+  start=$(date +%s%N)
+  JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" java \
+    -cp handlers/image/target/s3proc-image-handler.jar:handlers/runtime/target/test-classes \
+    dev.s3proc.handlers.runtime.ColdStartFloor terminus-uploads uploads/images/cold.png >/dev/null 2>&1
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+}
+declare -A cold=()
+for i in $(seq "$runs"); do # interleaved, so that the machine's moods fall on all alike
+  cold[floor]+=" $(floor_run)"
+  cold[image]+=" $(cold_run image handlers/image/target/s3proc-image-handler.jar dev.s3proc.handlers.image.ImageHandler uploads/images/cold.png "$work/cold.png")"
+  cold[document]+=" $(cold_run document handlers/document/target/s3proc-document-handler.jar dev.s3proc.handlers.document.DocumentHandler uploads/documents/cold.pdf "$work/cold.pdf")"
+  cold[validate]+=" $(cold_run validate handlers/validate/target/s3proc-validate-handler.jar dev.s3proc.handlers.validate.ValidateHandler uploads/documents/cold.pdf "$work/cold.pdf")"
 done
-python3 -c "import statistics,sys; v=list(map(int, sys.argv[1:])); print(f'  image handler, java 17: median {statistics.median(v):.0f} ms, min {min(v)} ms, max {max(v)} ms over {len(v)} runs')" "${cold[@]}"
+for name in floor image document validate; do
+  python3 -c "import statistics,sys; v=list(map(int, sys.argv[2:])); print(f'  {sys.argv[1]:<40} median {statistics.median(v):5.0f} ms, min {min(v)} ms, max {max(v)} ms over {len(v)} runs')" \
+    "$( [[ $name == floor ]] && echo 'floor: S3 client + one GetObject, no s3proc' || echo "$name handler, java 17")" ${cold[$name]}
+done
 
 echo "== jar sizes"
 for j in handlers/*/target/s3proc-*-handler.jar; do printf '  %-48s %5.1f MB\n' "$(basename "$j")" "$(python3 -c "print($(stat -c %s "$j")/1e6)")"; done
