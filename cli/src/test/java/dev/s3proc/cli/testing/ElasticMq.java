@@ -3,6 +3,7 @@ package dev.s3proc.cli.testing;
 import dev.s3proc.cli.GlobalOptions;
 import dev.s3proc.cli.aws.ClientFactory;
 import dev.s3proc.cli.local.LocalState;
+import dev.s3proc.core.testing.MotoProcess;
 import java.nio.file.Path;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -25,7 +26,7 @@ public final class ElasticMq implements BeforeEachCallback, AfterEachCallback {
 
   public static synchronized String endpoint() {
     if (endpoint == null) {
-      int port = Moto.freePort();
+      int port = MotoProcess.freePort();
       server =
           SQSRestServerBuilder.withInterface("127.0.0.1")
               .withPort(port)

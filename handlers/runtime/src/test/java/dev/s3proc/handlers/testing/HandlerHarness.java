@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditSchema;
 import dev.s3proc.core.audit.AuditTrail;
+import dev.s3proc.core.testing.MotoProcess;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +36,7 @@ public final class HandlerHarness {
   public static final String BUCKET = "terminus-uploads";
   public static final String TABLE = "s3proc-audit";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static String endpoint;
+  private final String endpoint;
 
   public final S3Client s3;
   public final DynamoDbClient dynamo;
@@ -48,8 +45,9 @@ public final class HandlerHarness {
   public final String dlqUrl;
 
   public HandlerHarness() {
-    start();
-    post(endpoint + "/moto-api/reset");
+    endpoint = MotoProcess.endpoint();
+    System.setProperty("aws.endpointUrl", endpoint);
+    MotoProcess.reset();
     var http = UrlConnectionHttpClient.create();
     s3 = S3Client.builder().httpClient(http).forcePathStyle(true).build();
     dynamo = DynamoDbClient.builder().httpClient(http).build();
@@ -58,60 +56,6 @@ public final class HandlerHarness {
     dynamo.createTable(AuditSchema.createTable(TABLE));
     trail = new AuditTrail(dynamo, TABLE, Duration.ofDays(90));
     dlqUrl = sqs.createQueue(r -> r.queueName("processing-dlq")).queueUrl();
-  }
-
-  private static synchronized void start() {
-    if (endpoint != null) {
-      return;
-    }
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
-    System.setProperty("aws.region", "us-east-1");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    String url = "http://127.0.0.1:" + port;
-    Process p;
-    try {
-      p =
-          new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-              .redirectErrorStream(true)
-              .redirectOutput(new File("target/moto-" + port + ".log"))
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "moto_server could not start; install it with pip install 'moto[server]'", e);
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!post(url + "/moto-api/reset")) {
-      if (System.nanoTime() > deadline || !p.isAlive()) {
-        throw new IllegalStateException("moto_server did not answer on " + url);
-      }
-      try {
-        p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    System.setProperty("aws.endpointUrl", url);
-    endpoint = url;
-  }
-
-  private static boolean post(String url) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-      c.setRequestMethod("POST");
-      c.setConnectTimeout(500);
-      int code = c.getResponseCode();
-      c.disconnect();
-      return code == 200;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Environment for a handler, as config/template.yaml sets it. */
