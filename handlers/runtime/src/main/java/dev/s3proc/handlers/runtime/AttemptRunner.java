@@ -102,6 +102,7 @@ final class AttemptRunner {
                   : "being processed by another attempt",
               0,
               0,
+              requests,
               Map.of());
       trail.put(skipped);
       telemetry.log(
@@ -242,27 +243,6 @@ final class AttemptRunner {
         input.bytesRead.get(),
         input.bytesWritten.get(),
         requests,
-        metadata);
-  }
-
-  private AuditRecord finish(
-      AuditRecord base,
-      Status status,
-      List<String> outputs,
-      String errorType,
-      String errorMessage,
-      long bytesRead,
-      long bytesWritten,
-      Map<String, String> metadata) {
-    return finish(
-        base,
-        status,
-        outputs,
-        errorType,
-        errorMessage,
-        bytesRead,
-        bytesWritten,
-        base.requests(),
         metadata);
   }
 
