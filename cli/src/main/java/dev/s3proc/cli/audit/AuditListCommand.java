@@ -75,10 +75,8 @@ public class AuditListCommand implements Callable<Integer> {
       ctx.out()
           .info(
               matching.size()
-                  + " attempt(s) from "
-                  + w.since()
-                  + " to "
-                  + w.until()
+                  + " attempt(s) "
+                  + TimeWindow.describe(w.since(), w.until())
                   + (matching.size() == limit ? " (limit reached: --limit)" : ""));
     }
     return 0;

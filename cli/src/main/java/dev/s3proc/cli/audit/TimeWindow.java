@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /** --since / --until: a duration ago (24h, 30d), an ISO date (2026-11-01) or an instant. */
 public record TimeWindow(Instant since, Instant until) {
@@ -16,6 +17,14 @@ public record TimeWindow(Instant since, Instant until) {
       throw S3procException.usage("--since " + s + " is not before --until " + u);
     }
     return new TimeWindow(s, u);
+  }
+
+  /** "from 2026-11-28T10:00:00Z to 2026-11-29T10:00:00Z": whole seconds, for people. */
+  public static String describe(Instant since, Instant until) {
+    return "from "
+        + since.truncatedTo(ChronoUnit.SECONDS)
+        + " to "
+        + until.truncatedTo(ChronoUnit.SECONDS);
   }
 
   static Instant instant(String option, String text, Instant now) {

@@ -161,10 +161,8 @@ public class ReportCommand implements Callable<Integer> {
             + c.files()
             + " files ("
             + c.attempts()
-            + " attempts) from "
-            + c.since()
-            + " to "
-            + c.until());
+            + " attempts) "
+            + TimeWindow.describe(c.since(), c.until()));
     out.result(
         new Tabular() {
           @Override
