@@ -221,4 +221,22 @@ class ImageHandlerIT {
             () -> new ImageHandler.ImageProcessor(java.util.Map.of()).warmUp())
         .doesNotThrowAnyException();
   }
+
+  /** What Lambda would show as the invocation's error for input no route understands. */
+  @Test
+  void anEventThatIsNoRouteFailsSayingWhatItGot() {
+    ImageHandler handler = new ImageHandler(h.env(false));
+    for (String event : List.of("[1, 2]", "{\"order\": 42}")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  handler.handleRequest(
+                      new java.io.ByteArrayInputStream(
+                          event.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                      new java.io.ByteArrayOutputStream(),
+                      new dev.s3proc.handlers.runtime.LocalInvoke.Invocation(1024)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(
+              event.startsWith("[") ? "not a JSON object: [1,2]" : "event: {\"order\":42}");
+    }
+  }
 }

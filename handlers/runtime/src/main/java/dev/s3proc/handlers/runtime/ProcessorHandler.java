@@ -140,8 +140,12 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Map<String, Object> response = handle(Tree.object(JSON.std.anyFrom(input)), context);
-    JSON.std.write(response, output);
+    Object event = JSON.std.anyFrom(input);
+    if (!(event instanceof Map)) {
+      throw new IllegalArgumentException(
+          "the event is not a JSON object: " + abbreviate(json(event)));
+    }
+    JSON.std.write(handle(Tree.object(event), context), output);
   }
 
   /** Dispatches on the shape of the event. */
@@ -157,8 +161,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     Optional<List<S3ObjectEvent>> events = S3EventParser.parse(event);
     if (events.isEmpty()) {
       throw new IllegalArgumentException(
-          "not an S3, SQS, SNS, EventBridge or Step Functions event: "
-              + abbreviate(String.valueOf(event)));
+          "not an S3, SQS, SNS, EventBridge or Step Functions event: " + abbreviate(json(event)));
     }
     return direct(events.get(), context);
   }
@@ -330,6 +333,15 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       n.put("errorMessage", o.record().errorMessage());
     }
     return n;
+  }
+
+  /** The event as it came, for an error message. */
+  private static String json(Object event) {
+    try {
+      return JSON.std.asString(event);
+    } catch (IOException e) {
+      return String.valueOf(event);
+    }
   }
 
   private static String abbreviate(String s) {
