@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditRecord.Status;
+import dev.s3proc.handlers.runtime.ProcessorHandler;
 import dev.s3proc.handlers.testing.HandlerHarness;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -238,5 +239,50 @@ class ImageHandlerIT {
           .hasMessageContaining(
               event.startsWith("[") ? "not a JSON object: [1,2]" : "event: {\"order\":42}");
     }
+  }
+
+  /**
+   * The EMF line is CloudWatch's only view of the handler: files, failures and bytes must add up.
+   */
+  @Test
+  void everyRouteReportsItsFilesFailuresAndBytesAsEmbeddedMetrics() throws Exception {
+    String key = "uploads/images/metrics.png";
+    byte[] png = Images.photo(300, 200, "png");
+    String etag = h.put(key, png);
+    java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    ImageHandler handler;
+    System.setOut(new java.io.PrintStream(logs, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      handler = new ImageHandler(h.env(true)); // its log lines go where stdout was at start
+    } finally {
+      System.setOut(stdout);
+    }
+    h.invoke(handler, h.event("s3-direct-aws.json", key, png.length, etag));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                h.invoke(
+                    handler, h.event("stepfunctions-task.json", "uploads/images/gone.png", 0, "")))
+        .isInstanceOf(ProcessorHandler.ProcessingFailed.class)
+        .hasMessage("NOT_FOUND: s3://terminus-uploads/uploads/images/gone.png does not exist");
+
+    List<JsonNode> metrics = new ArrayList<>();
+    for (String line : logs.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+      JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      if (n.has("_aws")) {
+        metrics.add(n);
+      }
+    }
+    assertThat(metrics).hasSize(1); // the missing object never reached processing
+    JsonNode m = metrics.get(0);
+    assertThat(m.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText())
+        .isEqualTo("s3proc");
+    assertThat(m.path("Processor").asText()).isEqualTo("image");
+    assertThat(m.path("Files").asInt()).isEqualTo(1);
+    assertThat(m.path("Failures").asInt()).isZero();
+    // bytes read from S3, as the trail records them (ImageIO stops at the last image chunk)
+    assertThat(m.path("Bytes").asLong())
+        .isEqualTo(h.history(key).get(0).bytesRead())
+        .isBetween(png.length - 100L, (long) png.length);
   }
 }

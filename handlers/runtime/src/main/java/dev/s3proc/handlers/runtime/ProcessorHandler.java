@@ -23,6 +23,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -202,7 +206,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         AttemptRunner.Outcome o = runner.run(e, attempt, context, first, true);
         first = false;
         files++;
-        bytes += o.record().bytesRead() == null ? 0 : o.record().bytesRead();
+        bytes += bytesRead(o);
         if (o.kind() == AttemptRunner.Kind.TRANSIENT
             || (o.kind() == AttemptRunner.Kind.PERMANENT
                 && worst != AttemptRunner.Kind.TRANSIENT)) {
@@ -265,37 +269,61 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   private Map<String, Object> direct(List<S3ObjectEvent> events, Context context) {
     long start = System.currentTimeMillis();
     List<Map<String, Object>> results = new ArrayList<>();
+    int files = 0;
     int failed = 0;
-    boolean first = true;
-    for (S3ObjectEvent e : events) {
-      AttemptRunner.Outcome o = runner.run(e, 1, context, first, false);
-      first = false;
-      if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
-        throw new TransientFailure(
-            e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
+    long bytes = 0;
+    try {
+      for (S3ObjectEvent e : events) {
+        AttemptRunner.Outcome o = runner.run(e, 1, context, files == 0, false);
+        files++;
+        bytes += bytesRead(o);
+        if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
+          failed++;
+          throw new TransientFailure(
+              e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
+        }
+        failed += o.kind() == AttemptRunner.Kind.PERMANENT ? 1 : 0;
+        results.add(summary(o));
       }
-      failed += o.kind() == AttemptRunner.Kind.PERMANENT ? 1 : 0;
-      results.add(summary(o));
+      return Map.of("results", results);
+    } finally { // a retried invocation's files count too
+      telemetry.metrics(files, failed, System.currentTimeMillis() - start, bytes);
     }
-    telemetry.metrics(events.size(), failed, System.currentTimeMillis() - start, 0);
-    return Map.of("results", results);
   }
 
   /**
    * Step Functions task: the result as output; a permanent failure is an error a Catch can match.
    */
   private Map<String, Object> stepFunctionsTask(Map<String, Object> input, Context context) {
+    long start = System.currentTimeMillis();
     String bucket = Tree.text(input, "bucket", "");
     String key = Tree.text(input, "key", "");
     String version = Tree.text(input, "versionId", null);
-    var head =
-        s3.headObject(
-            r -> {
-              r.bucket(bucket).key(key);
-              if (version != null) {
-                r.versionId(version);
-              }
-            });
+    HeadObjectResponse head;
+    try {
+      head =
+          s3.headObject(
+              r -> {
+                r.bucket(bucket).key(key);
+                if (version != null) {
+                  r.versionId(version);
+                }
+              });
+    } catch (NoSuchKeyException | NoSuchBucketException e) {
+      throw new ProcessingFailed(
+          "NOT_FOUND: s3://"
+              + bucket
+              + "/"
+              + key
+              + (version != null ? " version " + version : "")
+              + " does not exist");
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) { // HEAD has no body, so S3 cannot say which of the two
+        throw new ProcessingFailed(
+            "NOT_FOUND: s3://" + bucket + "/" + key + " does not exist (HTTP 404)");
+      }
+      throw e;
+    }
     S3ObjectEvent event =
         new S3ObjectEvent(
             bucket,
@@ -310,6 +338,13 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             Tree.text(input, "workflow", null));
     AttemptRunner.Outcome o =
         runner.run(event, (int) Tree.number(input, "attempt", 1), context, true, false);
+    telemetry.metrics(
+        1,
+        o.kind() == AttemptRunner.Kind.TRANSIENT || o.kind() == AttemptRunner.Kind.PERMANENT
+            ? 1
+            : 0,
+        System.currentTimeMillis() - start,
+        bytesRead(o));
     switch (o.kind()) {
       case TRANSIENT ->
           throw new TransientFailure(
@@ -320,6 +355,10 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         return summary(o);
       }
     }
+  }
+
+  private static long bytesRead(AttemptRunner.Outcome o) {
+    return o.record().bytesRead() == null ? 0 : o.record().bytesRead();
   }
 
   private static Map<String, Object> summary(AttemptRunner.Outcome o) {
