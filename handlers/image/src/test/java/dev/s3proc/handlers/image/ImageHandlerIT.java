@@ -285,4 +285,32 @@ class ImageHandlerIT {
         .isEqualTo(h.history(key).get(0).bytesRead())
         .isBetween(png.length - 100L, (long) png.length);
   }
+
+  @Test
+  void aDlqThatCannotBeReachedLeavesTheBadMessageToTheQueueAndTheBatchGoesOn() throws Exception {
+    ImageHandler handler =
+        new ImageHandler(
+            HandlerHarness.with(
+                h.env(true),
+                "DEAD_LETTER_QUEUE_URL",
+                h.dlqUrl.replace("processing-dlq", "no-such-dlq")));
+    String goodKey = "uploads/images/fine.jpg";
+    byte[] jpeg = Images.photo(300, 200, "jpg");
+    JsonNode good = h.event("sqs-moto-s3-event.json", goodKey, jpeg.length, h.put(goodKey, jpeg));
+    String badKey = "uploads/images/junk.jpg";
+    byte[] junk = "junk".getBytes();
+    JsonNode bad = h.event("sqs-moto-s3-event.json", badKey, junk.length, h.put(badKey, junk));
+
+    JsonNode response = h.invoke(handler, HandlerHarness.batch(List.of(bad, good)));
+    assertThat(response.path("batchItemFailures"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.path("itemIdentifier").asText())
+                    .isEqualTo(bad.path("Records").get(0).path("messageId").asText()));
+    assertThat(h.history(goodKey))
+        .extracting(AuditRecord::status)
+        .containsExactly(Status.SUCCEEDED);
+    assertThat(h.history(badKey)).extracting(AuditRecord::status).containsExactly(Status.FAILED);
+  }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -231,12 +232,33 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
 
   /**
    * Sends a message that can never succeed straight to the DLQ, with the reason as message
-   * attributes, so that it does not burn every retry first. False when no DLQ is configured.
+   * attributes, so that it does not burn every retry first. False when no DLQ is configured or the
+   * send failed: the message is then left to the queue, whose redrive policy takes it there after
+   * its retries, and the rest of the batch is unaffected.
    */
   private boolean toDeadLetterQueue(Map<String, Object> record, String type, String reason) {
     if (config.deadLetterQueueUrl() == null) {
       return false;
     }
+    try {
+      sendToDeadLetterQueue(record, type, reason);
+      return true;
+    } catch (SdkException e) {
+      telemetry.log(
+          "WARN",
+          "could not send to the DLQ; the queue will retry the message",
+          Map.of(
+              "messageId",
+              Tree.text(record, "messageId", ""),
+              "queueUrl",
+              config.deadLetterQueueUrl(),
+              "error",
+              String.valueOf(e.getMessage())));
+      return false;
+    }
+  }
+
+  private void sendToDeadLetterQueue(Map<String, Object> record, String type, String reason) {
     sqs.get()
         .sendMessage(
             r ->
@@ -259,7 +281,6 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
                                     .dataType("String")
                                     .stringValue(processor.name())
                                     .build())));
-    return true;
   }
 
   /**
