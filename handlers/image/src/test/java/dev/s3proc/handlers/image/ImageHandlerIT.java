@@ -313,4 +313,25 @@ class ImageHandlerIT {
         .containsExactly(Status.SUCCEEDED);
     assertThat(h.history(badKey)).extracting(AuditRecord::status).containsExactly(Status.FAILED);
   }
+
+  @Test
+  void anAuditTrailThatCannotBeWrittenFailsEachMessageForRetryNotTheInvocation() throws Exception {
+    ImageHandler handler =
+        new ImageHandler(HandlerHarness.with(h.env(true), "AUDIT_TABLE", "no-such-table"));
+    List<JsonNode> events = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      String key = "uploads/images/unaudited-" + i + ".jpg";
+      byte[] jpeg = Images.photo(300, 200, "jpg");
+      events.add(h.event("sqs-moto-s3-event.json", key, jpeg.length, h.put(key, jpeg)));
+    }
+
+    JsonNode response = h.invoke(handler, HandlerHarness.batch(events));
+    assertThat(response.path("batchItemFailures")).hasSize(2);
+    assertThat(h.dlq()).isEmpty(); // not a bad file: retried, not dead-lettered
+    assertThat(
+            h.s3
+                .listObjectsV2(r -> r.bucket(HandlerHarness.BUCKET).prefix("processed/"))
+                .contents())
+        .isEmpty(); // nothing processed without a claim
+  }
 }

@@ -204,8 +204,30 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       String reason = null;
       String type = null;
       for (S3ObjectEvent e : events.get()) {
-        AttemptRunner.Outcome o = runner.run(e, attempt, context, first, true);
-        first = false;
+        AttemptRunner.Outcome o;
+        try {
+          o = runner.run(e, attempt, context, first, true);
+        } catch (SdkException trailUnavailable) {
+          // the audit trail could not be claimed or written (throttling, an outage): this
+          // message is retried by the queue, the others in the batch are not held up
+          telemetry.log(
+              "WARN",
+              "audit trail unavailable; the queue will retry the message",
+              Map.of(
+                  "messageId",
+                  messageId,
+                  "bucket",
+                  String.valueOf(e.bucket()),
+                  "key",
+                  e.key(),
+                  "error",
+                  String.valueOf(trailUnavailable.getMessage())));
+          files++;
+          worst = AttemptRunner.Kind.TRANSIENT;
+          continue;
+        } finally {
+          first = false;
+        }
         files++;
         bytes += bytesRead(o);
         if (o.kind() == AttemptRunner.Kind.TRANSIENT
