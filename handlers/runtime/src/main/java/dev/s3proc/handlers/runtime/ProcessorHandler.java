@@ -317,7 +317,16 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     long bytes = 0;
     try {
       for (S3ObjectEvent e : events) {
-        AttemptRunner.Outcome o = runner.run(e, 1, context, files == 0, false);
+        AttemptRunner.Outcome o;
+        try {
+          o = runner.run(e, 1, context, files == 0, false);
+        } catch (SdkException trailUnavailable) {
+          files++;
+          failed++;
+          throw new TransientFailure(
+              e.bucket() + "/" + e.key() + ": the audit trail could not be written",
+              trailUnavailable);
+        }
         files++;
         bytes += bytesRead(o);
         if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
