@@ -28,6 +28,16 @@ class ImageHandlerIT {
     h = new HandlerHarness();
   }
 
+  /** The batch response names exactly one failed message: the one in this single-record event. */
+  static void assertOnlyFailureIs(JsonNode response, JsonNode event) {
+    assertThat(response.path("batchItemFailures"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.path("itemIdentifier").asText())
+                    .isEqualTo(event.path("Records").get(0).path("messageId").asText()));
+  }
+
   static int width(byte[] image) throws Exception {
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(image));
     return img.getWidth();
@@ -202,12 +212,7 @@ class ImageHandlerIT {
     events.add(1, bad);
 
     JsonNode response = h.invoke(handler, HandlerHarness.batch(events));
-    assertThat(response.path("batchItemFailures"))
-        .singleElement()
-        .satisfies(
-            f ->
-                assertThat(f.path("itemIdentifier").asText())
-                    .isEqualTo(bad.path("Records").get(0).path("messageId").asText()));
+    assertOnlyFailureIs(response, bad);
     for (int i = 0; i < 3; i++) {
       assertThat(h.history("uploads/images/good-" + i + ".jpg"))
           .extracting(AuditRecord::status)
@@ -302,12 +307,7 @@ class ImageHandlerIT {
     JsonNode bad = h.event("sqs-moto-s3-event.json", badKey, junk.length, h.put(badKey, junk));
 
     JsonNode response = h.invoke(handler, HandlerHarness.batch(List.of(bad, good)));
-    assertThat(response.path("batchItemFailures"))
-        .singleElement()
-        .satisfies(
-            f ->
-                assertThat(f.path("itemIdentifier").asText())
-                    .isEqualTo(bad.path("Records").get(0).path("messageId").asText()));
+    assertOnlyFailureIs(response, bad);
     assertThat(h.history(goodKey))
         .extracting(AuditRecord::status)
         .containsExactly(Status.SUCCEEDED);
