@@ -5,13 +5,16 @@ import dev.s3proc.cli.aws.ClientFactory;
 import dev.s3proc.cli.rules.LiveState.Notification;
 import dev.s3proc.cli.rules.Plan.Change;
 import dev.s3proc.core.audit.AuditSchema;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
@@ -129,12 +132,16 @@ public final class PlanApplier {
   private void createTable(String name) {
     var db = clients.dynamoDb();
     db.createTable(AuditSchema.createTable(name));
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (db.describeTable(r -> r.tableName(name)).table().tableStatus() != TableStatus.ACTIVE) {
-      if (System.nanoTime() > deadline) {
-        throw S3procException.runtime("table " + name + " did not become ACTIVE within 2 minutes");
-      }
-      pause();
+    try (DynamoDbWaiter waiter = db.waiter()) {
+      waiter.waitUntilTableExists(
+          r -> r.tableName(name),
+          o ->
+              o.waitTimeout(Duration.ofMinutes(2))
+                  .maxAttempts(240)
+                  .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500))));
+    } catch (SdkClientException e) { // the waiter gave up
+      throw S3procException.runtime(
+          "table " + name + " did not become ACTIVE within 2 minutes: " + e.getMessage());
     }
     enableTtl(name);
   }
@@ -147,15 +154,6 @@ public final class PlanApplier {
                 r.tableName(name)
                     .timeToLiveSpecification(
                         s -> s.enabled(true).attributeName(AuditSchema.TTL_ATTRIBUTE)));
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw S3procException.runtime("interrupted");
-    }
   }
 
   /**
