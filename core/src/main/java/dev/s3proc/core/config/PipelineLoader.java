@@ -66,8 +66,20 @@ public final class PipelineLoader {
       Pattern.compile("[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
-  /** The outcome of loading: a config when there were no errors, and every diagnostic. */
+  /**
+   * The outcome of loading: a config when there were no errors, and every diagnostic in file order
+   * (file-level ones first), as a compiler lists them.
+   */
   public record Result(PipelineConfig config, List<Diagnostic> diagnostics) {
+    public Result {
+      diagnostics =
+          diagnostics.stream()
+              .sorted(
+                  java.util.Comparator.comparingInt((Diagnostic d) -> d.position().line())
+                      .thenComparingInt(d -> d.position().column()))
+              .toList();
+    }
+
     public boolean hasErrors() {
       return diagnostics.stream().anyMatch(Diagnostic::isError);
     }

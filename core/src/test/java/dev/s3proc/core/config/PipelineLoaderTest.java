@@ -271,8 +271,8 @@ class PipelineLoaderTest {
     List<String> e = errors(yaml);
     assertThat(e)
         .containsExactly(
-            "p.yaml:7:16: error: queue documents: retention 15d is over SQS's maximum of 14d",
             "p.yaml:6:24: error: queue documents: visibilityTimeout 5m is under 6x the consumer timeout 5m: a message would reappear while still being processed; set visibilityTimeout to at least 30m",
+            "p.yaml:7:16: error: queue documents: retention 15d is over SQS's maximum of 14d",
             "p.yaml:9:50: error: queue documents: dlq maxReceiveCount 0 must be between 1 and 1000",
             "p.yaml:9:64: error: queue documents: dlq retention 1d is shorter than the queue's 14d: SQS keeps a message's original enqueue time, so it could expire in the DLQ before anyone sees it; make the dlq retention at least 14d (14d is usual)");
   }
@@ -328,5 +328,23 @@ class PipelineLoaderTest {
     assertThat(rule.matches("s3:ObjectCreated:Put", "uploads/images/cat.jpg")).isTrue();
     assertThat(rule.matches("s3:ObjectCreated:Put", "uploads/images/cat.png")).isFalse();
     assertThat(rule.matches("s3:ObjectRemoved:Delete", "uploads/images/cat.jpg")).isFalse();
+  }
+
+  @Test
+  void diagnosticsAreListedInFileOrderWithFileLevelOnesFirst() {
+    List<String> found =
+        errors(
+            """
+            pipeline: x
+            buckets:
+              - name: terminus-uploads
+                rules:
+                  - id: a
+                    evnts: [s3:ObjectCreated:*]
+            """);
+    assertThat(found).first().asString().startsWith("p.yaml:1:1: error: missing 'region'");
+    assertThat(found.stream().map(e -> Integer.parseInt(e.split(":")[1])).toList())
+        .as(String.join("\n", found))
+        .isSorted();
   }
 }
