@@ -38,6 +38,17 @@ public final class CliFactory {
     cmd.setOut(io.out());
     cmd.setErr(io.err());
     cmd.setColorScheme(CommandLine.Help.defaultColorScheme(output.ansi()));
+    // picocli's own message for a bad number quotes Java's NumberFormatException
+    cmd.registerConverter(
+        java.math.BigDecimal.class,
+        text -> {
+          try {
+            return new java.math.BigDecimal(text.trim());
+          } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException(
+                "'" + text + "' is not a number (e.g. 0.01)");
+          }
+        });
     cmd.setExecutionStrategy(
         parseResult -> {
           try {

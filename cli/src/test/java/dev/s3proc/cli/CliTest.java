@@ -25,12 +25,24 @@ class CliTest {
   }
 
   @Test
+  void aBadAmountSaysSoWithoutJavaInternals() {
+    Cli.Result r = cli.run("cost", "report", "--budget", "abc");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("error: Invalid value for option '--budget': 'abc' is not a number (e.g. 0.01)")
+        .doesNotContain("NumberFormatException");
+  }
+
+  @Test
   void versionAndHelpWork() {
     assertThat(cli.run("--version").out()).startsWith("s3proc ");
     Cli.Result help = cli.run("rules", "apply", "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out())
         .contains("--dry-run", "--yes", "--endpoint-url", "--profile", "--no-color", "--output");
+    // a command list shows each command's first sentence whole
+    assertThat(cli.run("dlq", "--help").out())
+        .contains("redrive  Move messages from a dead-letter queue back to its source queue");
   }
 
   @Test

@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Cost per file from the audit trail and a price list: mean, p50, p95, max; by service; by group;",
-      "the most expensive files; totals and a monthly projection. Free tiers are not applied.",
-      "Exits 5 when the mean cost per file is over --budget."
+      "Cost per file from the audit trail and a price list.",
+      "Mean, p50, p95, max; by service; by group; the most expensive files; totals and "
+          + "a monthly projection. Free tiers are not applied. Exits 5 when the mean cost per "
+          + "file is over --budget."
     })
 public class ReportCommand implements Callable<Integer> {
   @Mixin WindowOptions time;

@@ -43,9 +43,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "The whole pipeline on this machine, in under a minute: start the local stack (or reuse a running one),",
-      "upload the sample files, watch them processed, follow one file's audit trail, see the corrupt one land in the",
-      "DLQ and fail again after a redrive, and read the cost per file. Stops what it started unless --keep."
+      "The whole pipeline on this machine, in under a minute.",
+      "Starts the local stack (or reuses a running one), uploads the sample files, "
+          + "watches them processed, follows one file's audit trail, sees the corrupt one "
+          + "land in the DLQ and fail again after a redrive, and reads the cost per file. "
+          + "Stops what it started unless --keep."
     })
 public class DemoCommand implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofSeconds(90);

@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Write every message of a queue, with its attributes, as JSON lines. With --delete, a message is",
-      "deleted only after its line was written and flushed to disk; without it, the queue is left as it was."
+      "Write every message of a queue, with its attributes, as JSON lines.",
+      "With --delete, a message is deleted only after its line was written and flushed "
+          + "to disk; without it, the queue is left as it was."
     })
 public class DlqExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "QUEUE", description = "Queue name, URL or ARN.")

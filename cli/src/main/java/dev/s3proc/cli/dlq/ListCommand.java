@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "Every dead-letter queue in the account and region (a queue another queue's RedrivePolicy targets):",
-      "messages visible and in flight, age of the oldest, its source queues, and its s3proc alarm's state."
+      "Every dead-letter queue in the account and region.",
+      "A dead-letter queue is a queue another queue's RedrivePolicy targets. Shows the "
+          + "messages visible and in flight, the age of the oldest, its source queues and its "
+          + "s3proc alarm's state."
     })
 public class ListCommand implements Callable<Integer> {
   private final Context ctx;

@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
     name = "peek",
     mixinStandardHelpOptions = true,
     description = {
-      "Show up to N messages without consuming them: each is received and made visible again at once",
-      "(SQS counts that as a receive). S3 events are decoded: bucket, key, size, event name and time."
+      "Show up to N messages without consuming them.",
+      "Each is received and made visible again at once (SQS counts that as a receive). "
+          + "S3 events are decoded: bucket, key, size, event name and time."
     })
 public class PeekCommand implements Callable<Integer> {
   @Parameters(paramLabel = "QUEUE", description = "Queue name, URL or ARN.")

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
     name = "purge",
     mixinStandardHelpOptions = true,
     description = {
-      "Delete every message of a queue, for good. Shows the count and asks unless --yes.",
-      "Keep a copy first with `s3proc dlq export QUEUE -f FILE.jsonl`."
+      "Delete every message of a queue, for good.",
+      "Shows the count and asks unless --yes. Keep a copy first with `s3proc dlq export "
+          + "QUEUE -f FILE.jsonl`."
     })
 public class PurgeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "QUEUE", description = "Queue name, URL or ARN.")

@@ -21,9 +21,11 @@ import picocli.CommandLine.Parameters;
     name = "redrive",
     mixinStandardHelpOptions = true,
     description = {
-      "Move messages from a dead-letter queue back to its source queue (or --to another), losing none:",
-      "a message leaves the DLQ only after the target has it. Native mode is SQS's message move task; client mode",
-      "filters and paces. Ctrl-C stops cleanly; even kill -9 loses nothing, and running again finishes the job."
+      "Move messages from a dead-letter queue back to its source queue (or --to "
+          + "another), losing none.",
+      "A message leaves the DLQ only after the target has it. Native mode is SQS's "
+          + "message move task; client mode filters and paces. Ctrl-C stops cleanly; even "
+          + "kill -9 loses nothing, and running again finishes the job."
     })
 public class RedriveCommand implements Callable<Integer> {
   enum Mode {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Start moto_server on 127.0.0.1 in the background, apply the pipeline to it, and record it so that",
-      "--local finds it. Prints the endpoint."
+      "Start moto_server on 127.0.0.1 in the background and apply the pipeline to it.",
+      "Records it so that --local finds it, and prints the endpoint."
     })
 public class UpCommand implements Callable<Integer> {
   @Option(

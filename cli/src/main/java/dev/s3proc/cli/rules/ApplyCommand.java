@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
     name = "apply",
     mixinStandardHelpOptions = true,
     description = {
-      "Make the account match the pipeline file: queues and DLQs, delivery permissions, the audit table,",
-      "alarms, then the bucket notifications merged with those s3proc does not own, read back to verify.",
-      "Shows the plan and asks first unless --yes."
+      "Make the account match the pipeline file.",
+      "Queues and DLQs, delivery permissions, the audit table, alarms, then the bucket "
+          + "notifications merged with those s3proc does not own, read back to verify. Shows "
+          + "the plan and asks first unless --yes."
     })
 public class ApplyCommand implements Callable<Integer> {
   @Mixin PipelineFile file;

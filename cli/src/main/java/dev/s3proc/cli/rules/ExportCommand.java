@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a bucket's live notification configuration as pipeline YAML, to adopt an existing bucket.",
-      "Rules s3proc owns lose their id prefix; queues in this account come with their settings and DLQ."
+      "Print a bucket's live notification configuration as pipeline YAML.",
+      "To adopt an existing bucket: rules s3proc owns lose their id prefix; queues in "
+          + "this account come with their settings and DLQ."
     })
 public class ExportCommand implements Callable<Integer> {
   @Option(

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
     name = "plan",
     mixinStandardHelpOptions = true,
     description = {
-      "Show what apply would change in the live account: notification configurations this pipeline owns",
-      "(added, changed, removed), configurations it does not own (kept), queues, DLQs, policies, the audit table, alarms."
+      "Show what apply would change in the live account.",
+      "Notification configurations this pipeline owns (added, changed, removed), "
+          + "configurations it does not own (kept), queues, DLQs, policies, the audit table "
+          + "and alarms."
     })
 public class PlanCommand implements Callable<Integer> {
   @Mixin PipelineFile file;

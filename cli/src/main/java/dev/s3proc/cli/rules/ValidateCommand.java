@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a pipeline file offline, without calling AWS: every problem at once, with FILE:LINE:COL.",
-      "Exits 3 when there is an error; warnings alone exit 0."
+      "Check a pipeline file offline, without calling AWS.",
+      "Every problem at once, with FILE:LINE:COL. Exits 3 when there is an error; "
+          + "warnings alone exit 0."
     })
 public class ValidateCommand implements Callable<Integer> {
   @Mixin PipelineFile file;
