@@ -91,7 +91,8 @@ class AuditIT {
         1000L,
         0L,
         requests,
-        Map.of());
+        Map.of(),
+        null);
   }
 
   @Test

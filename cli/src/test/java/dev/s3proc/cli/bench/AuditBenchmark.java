@@ -157,7 +157,8 @@ public final class AuditBenchmark {
         250_000L,
         40_000L,
         Map.of("lambda", 1L, "sqs", 3L, "dynamoWrite", 4L, "s3Get", 1L, "s3Put", 2L),
-        Map.of());
+        Map.of(),
+        null);
   }
 
   static void load(

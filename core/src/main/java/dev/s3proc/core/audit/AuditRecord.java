@@ -11,6 +11,9 @@ import java.util.Map;
  * @param workflow the rule or route that sent the object (the S3 notification's configuration id)
  * @param requests request counts that cost needs: s3Get, s3Put, dynamoWrite, dynamoRead, sqs, sns,
  *     eventBridge, stepTransitions
+ * @param deadline when the attempt's claim expires (the end of its Lambda invocation, or of the
+ *     runner's or worker's deadline): a PROCESSING attempt past it was killed, timed out or ran out
+ *     of memory, and the next delivery takes the object over
  */
 public record AuditRecord(
     String bucket,
@@ -39,14 +42,26 @@ public record AuditRecord(
     Long bytesRead,
     Long bytesWritten,
     Map<String, Long> requests,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    Instant deadline) {
 
   public enum Status {
     RECEIVED,
     PROCESSING,
     SUCCEEDED,
     FAILED,
-    SKIPPED_DUPLICATE
+    /** A duplicate of an event that already succeeded: not processed again. */
+    SKIPPED_DUPLICATE,
+    /**
+     * Another attempt held a live claim on the same event: this delivery went back to the queue (or
+     * was retried by Lambda) untouched, to be taken over if that attempt never finishes.
+     */
+    DEFERRED
+  }
+
+  /** Whether this record is a real attempt at processing (not a skip or a deferral). */
+  public boolean processed() {
+    return status != Status.SKIPPED_DUPLICATE && status != Status.DEFERRED;
   }
 
   /** Upload to done: from the event time (the upload) to the end of this attempt. */

@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Reads and writes the audit table laid out by {@link AuditSchema}: attempts, the idempotency
@@ -38,18 +40,41 @@ public final class AuditTrail {
   }
 
   /** What claiming an event found. */
-  public enum Claim {
-    /** This attempt owns the event: process it. */
+  public enum ClaimState {
+    /** This attempt owns the event until its deadline: process it. */
     CLAIMED,
-    /** The event already succeeded: skip it. */
+    /** The event already succeeded: a duplicate, skip it. */
     ALREADY_SUCCEEDED,
-    /** Another attempt is processing the same event right now: skip this duplicate. */
-    IN_PROGRESS
+    /**
+     * Another attempt holds a live claim: this delivery must go back to the queue, untouched, to be
+     * taken over if that attempt never finishes. Never a duplicate: the holder may still fail.
+     */
+    HELD
   }
 
   /**
-   * Claims an event with a conditional write, so that of two concurrent duplicates one processes
-   * and one is skipped. A failed or stale (older than {@code staleAfter}) claim can be taken over.
+   * An attempt that claimed the event and never settled it: its process was killed, timed out or
+   * ran out of memory before it could record an outcome.
+   */
+  public record Abandoned(String attemptId, Instant startedAt, Instant deadline) {}
+
+  /**
+   * The outcome of a claim.
+   *
+   * @param holder the attempt holding the claim (this one when CLAIMED)
+   * @param leaseUntil when the holder's claim expires
+   * @param abandoned how many earlier claims on this event ended without an outcome
+   * @param previous the attempt this one took over from, when it had been abandoned
+   */
+  public record Claim(
+      ClaimState state, String holder, Instant leaseUntil, int abandoned, Abandoned previous) {}
+
+  /**
+   * Claims an event until {@code leaseUntil}, the end of the attempt that claims it, with a
+   * conditional write: of two concurrent duplicates one processes. A claim can be taken when the
+   * event was never claimed, when its last attempt failed, or when the attempt holding it is past
+   * its deadline (it was killed, timed out or ran out of memory); a claim whose attempt succeeded
+   * is never taken again.
    */
   public Claim claim(
       String bucket,
@@ -58,66 +83,169 @@ public final class AuditTrail {
       String token,
       String attemptId,
       Instant now,
-      Duration staleAfter) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(AuditSchema.PK, s(AuditSchema.partitionKey(bucket, key)));
-    item.put(AuditSchema.SK, s(markerKey(version, token)));
-    item.put("status", s(Status.PROCESSING.name()));
-    item.put("attemptId", s(attemptId));
-    item.put("claimedAt", n(now.toEpochMilli()));
-    item.put(AuditSchema.TTL_ATTRIBUTE, n(now.plus(ttl).getEpochSecond()));
+      Instant leaseUntil) {
+    Map<String, AttributeValue> markerKey = marker(bucket, key, version, token);
     try {
-      dynamo.putItem(
-          p ->
-              p.tableName(table)
-                  .item(item)
-                  .conditionExpression(
-                      "attribute_not_exists(#pk) OR #st = :failed OR claimedAt < :stale")
-                  .expressionAttributeNames(Map.of("#pk", AuditSchema.PK, "#st", "status"))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":failed",
-                          s(Status.FAILED.name()),
-                          ":stale",
-                          n(now.minus(staleAfter).toEpochMilli()))));
-      return Claim.CLAIMED;
+      Map<String, AttributeValue> old =
+          dynamo
+              .updateItem(
+                  u ->
+                      u.tableName(table)
+                          .key(markerKey)
+                          .updateExpression(
+                              "SET #st = :processing, attemptId = :a, claimedAt = :now,"
+                                  + " leaseUntil = :lease, #ttl = :ttl ADD claims :one")
+                          .conditionExpression(
+                              "attribute_not_exists(#pk) OR #st = :failed OR (#st = :processing"
+                                  + " AND (leaseUntil < :now OR attemptId = :a"
+                                  + " OR (attribute_not_exists(leaseUntil) AND claimedAt < :legacy)))")
+                          .expressionAttributeNames(
+                              Map.of(
+                                  "#pk",
+                                  AuditSchema.PK,
+                                  "#st",
+                                  "status",
+                                  "#ttl",
+                                  AuditSchema.TTL_ATTRIBUTE))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":processing", s(Status.PROCESSING.name()),
+                                  ":failed", s(Status.FAILED.name()),
+                                  ":a", s(attemptId),
+                                  ":now", n(now.toEpochMilli()),
+                                  ":lease", n(leaseUntil.toEpochMilli()),
+                                  ":legacy", n(now.minus(LEGACY_CLAIM).toEpochMilli()),
+                                  ":ttl", n(now.plus(ttl).getEpochSecond()),
+                                  ":one", n(1)))
+                          .returnValues(ReturnValue.ALL_OLD)
+                          .returnValuesOnConditionCheckFailure(
+                              ReturnValuesOnConditionCheckFailure.ALL_OLD))
+              .attributes();
+      Abandoned previous = null;
+      int abandoned = 0;
+      if (old != null
+          && Status.PROCESSING.name().equals(str(old, "status"))
+          && !attemptId.equals(str(old, "attemptId"))) {
+        Long claimedAt = num(old, "claimedAt");
+        Long lease = num(old, "leaseUntil");
+        previous =
+            new Abandoned(
+                str(old, "attemptId"),
+                claimedAt == null ? null : Instant.ofEpochMilli(claimedAt),
+                lease == null ? null : Instant.ofEpochMilli(lease));
+        abandoned = 1;
+      }
+      if (old != null && num(old, "claims") != null) {
+        long released = num(old, "released") == null ? 0 : num(old, "released");
+        abandoned = (int) Math.max(0, num(old, "claims") - released);
+      }
+      return new Claim(ClaimState.CLAIMED, attemptId, leaseUntil, abandoned, previous);
     } catch (ConditionalCheckFailedException e) {
       Map<String, AttributeValue> existing =
-          dynamo
-              .getItem(
-                  g ->
-                      g.tableName(table)
-                          .consistentRead(true)
-                          .key(
-                              Map.of(
-                                  AuditSchema.PK,
-                                  item.get(AuditSchema.PK),
-                                  AuditSchema.SK,
-                                  item.get(AuditSchema.SK))))
-              .item();
-      String status =
-          existing == null || existing.get("status") == null ? "" : existing.get("status").s();
-      return Status.SUCCEEDED.name().equals(status) ? Claim.ALREADY_SUCCEEDED : Claim.IN_PROGRESS;
+          e.hasItem()
+              ? e.item()
+              : dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(markerKey)).item();
+      if (existing != null && Status.SUCCEEDED.name().equals(str(existing, "status"))) {
+        return new Claim(ClaimState.ALREADY_SUCCEEDED, str(existing, "attemptId"), null, 0, null);
+      }
+      Long lease = existing == null ? null : num(existing, "leaseUntil");
+      return new Claim(
+          ClaimState.HELD,
+          existing == null ? null : str(existing, "attemptId"),
+          lease == null ? null : Instant.ofEpochMilli(lease),
+          0,
+          null);
     }
   }
 
   /**
    * Records how a claimed event ended: SUCCEEDED keeps duplicates away, FAILED lets a retry claim
-   * it.
+   * it. Only the attempt holding the claim settles it: false when another attempt took it over
+   * after this one's deadline passed (that one's outcome stands).
    */
-  public void release(String bucket, String key, String version, String token, Status outcome) {
-    dynamo.updateItem(
-        u ->
-            u.tableName(table)
-                .key(
-                    Map.of(
-                        AuditSchema.PK,
-                        s(AuditSchema.partitionKey(bucket, key)),
-                        AuditSchema.SK,
-                        s(markerKey(version, token))))
-                .updateExpression("SET #st = :s")
-                .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":s", s(outcome.name()))));
+  public boolean release(
+      String bucket,
+      String key,
+      String version,
+      String token,
+      String attemptId,
+      Status outcome,
+      Instant now) {
+    try {
+      dynamo.updateItem(
+          u ->
+              u.tableName(table)
+                  .key(marker(bucket, key, version, token))
+                  .updateExpression("SET #st = :s, settledAt = :now ADD released :one")
+                  .conditionExpression("attemptId = :a AND #st = :processing")
+                  .expressionAttributeNames(Map.of("#st", "status"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":s", s(outcome.name()),
+                          ":now", n(now.toEpochMilli()),
+                          ":one", n(1),
+                          ":a", s(attemptId),
+                          ":processing", s(Status.PROCESSING.name()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Records an abandoned attempt as FAILED with the reason, if it is still PROCESSING in the trail
+   * (it may never have written its record: it can die between the claim and the first write).
+   */
+  public void markAbandoned(String bucket, String key, Abandoned a, String errorMessage) {
+    if (a.attemptId() == null || a.startedAt() == null) {
+      return;
+    }
+    Instant finished = a.deadline() != null ? a.deadline() : a.startedAt();
+    try {
+      dynamo.updateItem(
+          u ->
+              u.tableName(table)
+                  .key(
+                      Map.of(
+                          AuditSchema.PK,
+                          s(AuditSchema.partitionKey(bucket, key)),
+                          AuditSchema.SK,
+                          s(attemptSortKey(a.startedAt(), a.attemptId()))))
+                  .updateExpression(
+                      "SET #st = :failed, errorType = :type, errorMessage = :msg, finishedAt = :end")
+                  .conditionExpression("#st = :processing")
+                  .expressionAttributeNames(Map.of("#st", "status"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":failed", s(Status.FAILED.name()),
+                          ":processing", s(Status.PROCESSING.name()),
+                          ":type", s(ABANDONED),
+                          ":msg", s(truncate(errorMessage, 1000)),
+                          ":end", s(finished.toString()))));
+    } catch (ConditionalCheckFailedException e) {
+      // never written, or already settled: nothing to correct
+    }
+  }
+
+  /** The error type of an attempt that ended without an outcome. */
+  public static final String ABANDONED = "ABANDONED";
+
+  /**
+   * Claims written before leases existed carry only claimedAt; they are taken to expire after this.
+   */
+  private static final Duration LEGACY_CLAIM = Duration.ofMinutes(15);
+
+  private static Map<String, AttributeValue> marker(
+      String bucket, String key, String version, String token) {
+    return Map.of(
+        AuditSchema.PK,
+        s(AuditSchema.partitionKey(bucket, key)),
+        AuditSchema.SK,
+        s(markerKey(version, token)));
+  }
+
+  static String attemptSortKey(Instant startedAt, String attemptId) {
+    return AuditSchema.ATTEMPT_PREFIX + AuditSchema.sortable(startedAt) + "#" + attemptId;
   }
 
   static String markerKey(String version, String token) {
@@ -211,9 +339,7 @@ public final class AuditTrail {
     Map<String, AttributeValue> i = new LinkedHashMap<>();
     String pk = AuditSchema.partitionKey(r.bucket(), r.key());
     i.put(AuditSchema.PK, s(pk));
-    i.put(
-        AuditSchema.SK,
-        s(AuditSchema.ATTEMPT_PREFIX + AuditSchema.sortable(r.startedAt()) + "#" + r.attemptId()));
+    i.put(AuditSchema.SK, s(attemptSortKey(r.startedAt(), r.attemptId())));
     i.put(AuditSchema.TIME_BUCKET, s(AuditSchema.timeBucket(r.startedAt(), pk)));
     i.put(AuditSchema.TIME_SORT, s(AuditSchema.sortable(r.startedAt()) + "#" + r.attemptId()));
     i.put(AuditSchema.TTL_ATTRIBUTE, n(r.startedAt().plus(ttl).getEpochSecond()));
@@ -256,6 +382,7 @@ public final class AuditTrail {
       r.metadata().forEach((k, v) -> m.put(k, s(v)));
       i.put("metadata", AttributeValue.builder().m(m).build());
     }
+    put(i, "deadline", r.deadline() == null ? null : r.deadline().toString());
     return i;
   }
 
@@ -300,7 +427,8 @@ public final class AuditTrail {
         num(i, "bytesRead"),
         num(i, "bytesWritten"),
         requests,
-        metadata);
+        metadata,
+        instant(str(i, "deadline")));
   }
 
   private static String truncate(String s, int max) {

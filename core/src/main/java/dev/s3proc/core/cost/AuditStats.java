@@ -78,7 +78,7 @@ public record AuditStats(
     int maxAttempts = 0;
     List<Long> latencies = new ArrayList<>();
     for (List<AuditRecord> file : files) {
-      long real = file.stream().filter(r -> r.status() != Status.SKIPPED_DUPLICATE).count();
+      long real = file.stream().filter(AuditRecord::processed).count();
       attempts += real;
       maxAttempts = (int) Math.max(maxAttempts, real);
       AuditRecord success =
@@ -91,8 +91,12 @@ public record AuditStats(
         if (success.latencyMs() != null) {
           latencies.add(success.latencyMs());
         }
-      } else if (file.stream().anyMatch(r -> r.status() == Status.FAILED)) {
-        failed++;
+      } else if (file.stream()
+          .filter(AuditRecord::processed)
+          .max(java.util.Comparator.comparing(AuditRecord::startedAt))
+          .map(r -> r.status() == Status.FAILED)
+          .orElse(false)) {
+        failed++; // its latest attempt failed; one still running is in progress
       } else {
         inProgress++;
       }

@@ -22,6 +22,15 @@ public record S3ObjectEvent(
     String via,
     String configurationId) {
 
+  /**
+   * What makes two deliveries the same event, for idempotency: S3's sequencer, which orders the
+   * events of one key; without one (moto, some EventBridge events, a requeue), the eTag and the
+   * event time.
+   */
+  public String idempotencyToken() {
+    return sequencer != null ? sequencer : eTag + "@" + eventTime;
+  }
+
   /** How the event reached the consumer. */
   public static final String DIRECT = "s3";
 

@@ -46,7 +46,8 @@ class CostModelTest {
         0L,
         0L,
         requests,
-        Map.of());
+        Map.of(),
+        null);
   }
 
   @Test

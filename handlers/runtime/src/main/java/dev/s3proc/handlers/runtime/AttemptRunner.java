@@ -15,16 +15,25 @@ import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * One attempt at one object: claim the event (a duplicate of one already done is recorded
- * SKIPPED_DUPLICATE), record PROCESSING, run the processor, record SUCCEEDED or FAILED with
- * timings, outputs, errors and the request counts cost needs.
+ * One attempt at one object. It claims the event until the attempt's deadline (the end of the
+ * Lambda invocation, or the runner's or worker's deadline), so a claim never outlives the attempt
+ * that holds it; records PROCESSING; runs the processor; records SUCCEEDED or FAILED with timings,
+ * outputs, errors and the request counts cost needs; and settles the claim.
+ *
+ * <p>What a delivery can meet: an event that already succeeded is a duplicate (SKIPPED_DUPLICATE,
+ * not processed); a claim held by a live attempt sends this delivery back untouched (DEFERRED); a
+ * claim whose attempt is past its deadline is taken over, and that attempt is recorded FAILED
+ * ABANDONED. After {@link HandlerConfig#maxAbandoned()} abandoned attempts the file is failed for
+ * good (CRASHED), so that a file that kills its process every time reaches the DLQ with a reason.
+ * Every failure after the claim, the audit trail's own included, leaves the file retryable.
  */
 final class AttemptRunner {
-  /** A claim older than this is taken to be a crashed attempt and may be taken over. */
-  static final Duration STALE_CLAIM = Duration.ofMinutes(15);
+  /** Without a Lambda context, an attempt's claim lasts this long (Lambda's longest timeout). */
+  static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(15);
 
   /** Audit writes per attempt: claim, PROCESSING, final record, release. */
   static final long AUDIT_WRITES = 4;
@@ -32,11 +41,32 @@ final class AttemptRunner {
   enum Kind {
     SUCCEEDED,
     SKIPPED,
+    /** Another attempt holds a live claim: retry after {@link Outcome#retryAfter()}. */
+    DEFERRED,
     PERMANENT,
-    TRANSIENT
+    TRANSIENT;
+
+    /** Whether the delivery must be retried rather than deleted. */
+    boolean retry() {
+      return this == DEFERRED || this == TRANSIENT;
+    }
   }
 
-  record Outcome(Kind kind, AuditRecord record, Throwable error) {}
+  /**
+   * @param retryAfter for DEFERRED, when the holder's claim expires
+   */
+  record Outcome(Kind kind, AuditRecord record, Throwable error, Instant retryAfter) {
+    Outcome(Kind kind, AuditRecord record, Throwable error) {
+      this(kind, record, error, null);
+    }
+  }
+
+  /** The audit trail could not be written: never the file's fault, always retried. */
+  private static final class TrailUnavailable extends RuntimeException {
+    TrailUnavailable(SdkException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
 
   private final S3Client s3;
   private final AuditTrail trail;
@@ -65,55 +95,66 @@ final class AttemptRunner {
       boolean viaSqs) {
     String attemptId = UUID.randomUUID().toString();
     Instant started = Instant.now();
-    String token =
-        event.sequencer() != null ? event.sequencer() : event.eTag() + "@" + event.eventTime();
+    Instant deadline =
+        context == null
+            ? started.plus(DEFAULT_DEADLINE)
+            : started.plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
+    String token = event.idempotencyToken();
     Map<String, Long> requests = baseRequests(event, firstInInvocation, viaSqs);
-    AuditRecord base =
-        record(
-            event,
-            attempt,
-            attemptId,
-            started,
-            null,
-            Status.PROCESSING,
-            context,
-            List.of(),
-            null,
-            null,
-            0,
-            0,
-            requests,
-            Map.of());
+    AuditRecord base = record(event, attempt, attemptId, started, deadline, context, requests);
 
-    AuditTrail.Claim claim =
-        trail.claim(
-            event.bucket(), event.key(), event.versionId(), token, attemptId, started, STALE_CLAIM);
-    if (claim != AuditTrail.Claim.CLAIMED) {
-      requests.put("dynamoRead", 1L);
-      requests.put("dynamoWrite", 2L);
-      AuditRecord skipped =
-          finish(
-              base,
-              Status.SKIPPED_DUPLICATE,
-              List.of(),
-              null,
-              claim == AuditTrail.Claim.ALREADY_SUCCEEDED
-                  ? "already processed successfully"
-                  : "being processed by another attempt",
-              0,
-              0,
-              requests,
-              Map.of());
-      trail.put(skipped);
-      telemetry.log(
-          "INFO",
-          "duplicate event skipped",
-          Map.of("bucket", event.bucket(), "key", event.key(), "reason", skipped.errorMessage()));
-      return new Outcome(Kind.SKIPPED, skipped, null);
+    AuditTrail.Claim claim;
+    try {
+      claim =
+          trail.claim(
+              event.bucket(), event.key(), event.versionId(), token, attemptId, started, deadline);
+    } catch (SdkException e) {
+      return unclaimed(base, e);
     }
-    trail.put(base);
+    switch (claim.state()) {
+      case ALREADY_SUCCEEDED -> {
+        return notProcessed(base, Status.SKIPPED_DUPLICATE, "already processed successfully");
+      }
+      case HELD -> {
+        String message =
+            "attempt "
+                + claim.holder()
+                + " holds a live claim on this event until "
+                + claim.leaseUntil()
+                + ": returned to be retried after it";
+        Outcome o = notProcessed(base, Status.DEFERRED, message);
+        return new Outcome(Kind.DEFERRED, o.record(), null, claim.leaseUntil());
+      }
+      default -> {
+        // claimed: process below
+      }
+    }
+    if (claim.previous() != null) {
+      takeOver(event, claim.previous());
+    }
     Input input = new Input(s3, event, config);
     try {
+      write(() -> trail.put(base));
+      if (claim.abandoned() >= config.maxAbandoned()) {
+        throw new PermanentFailure(
+            "CRASHED",
+            claim.abandoned()
+                + " earlier attempts ended without a result (the process was killed, timed out or"
+                + " ran out of memory): not tried again");
+      }
+      if (config.isOutputLocation(event.bucket(), event.key())) {
+        throw new PermanentFailure(
+            "OUTPUT_LOCATION",
+            "s3://"
+                + event.bucket()
+                + "/"
+                + event.key()
+                + " is inside the output location s3://"
+                + config.outputBucket(event.bucket())
+                + "/"
+                + config.outputPrefix()
+                + ": refusing to process an output, which would loop; fix the rule that sent it");
+      }
       if (event.size() == 0
           && event.eventName() != null
           && event.eventName().startsWith("s3:ObjectCreated")) {
@@ -125,24 +166,49 @@ final class AttemptRunner {
       Processor.Result result = processor.process(input);
       AuditRecord done =
           finish(base, Status.SUCCEEDED, result.outputs(), null, null, input, result.metadata());
-      trail.put(done);
-      trail.release(event.bucket(), event.key(), event.versionId(), token, Status.SUCCEEDED);
+      write(() -> trail.put(done));
+      write(() -> settle(event, token, attemptId, Status.SUCCEEDED));
       return new Outcome(Kind.SUCCEEDED, done, null);
     } catch (PermanentFailure e) {
       return failed(base, event, token, input, e.type(), e.getMessage(), Kind.PERMANENT, e);
-    } catch (OutOfMemoryError e) {
+    } catch (TrailUnavailable e) {
       return failed(
           base,
           event,
           token,
           input,
-          "TOO_LARGE",
-          "ran out of memory processing it: " + e.getMessage(),
+          "AUDIT_UNAVAILABLE",
+          "the audit trail could not be written: " + e.getMessage(),
+          Kind.TRANSIENT,
+          e.getCause());
+    } catch (OutOfMemoryError e) {
+      // Whose fault is uncertain where files share a heap: retried, and dead-lettered with this
+      // reason on the last delivery if it keeps happening.
+      return failed(
+          base,
+          event,
+          token,
+          input,
+          "OUT_OF_MEMORY",
+          "ran out of memory processing it (" + e.getMessage() + ")",
+          Kind.TRANSIENT,
+          e);
+    } catch (StackOverflowError e) {
+      return failed(
+          base,
+          event,
+          token,
+          input,
+          "TOO_COMPLEX",
+          "the file nests too deeply to process (stack overflow)",
           Kind.PERMANENT,
           e);
-    } catch (RuntimeException | IOException e) {
-      Kind kind = transientError(e) ? Kind.TRANSIENT : Kind.PERMANENT;
-      String type = kind == Kind.TRANSIENT ? "TRANSIENT" : "PROCESSING_ERROR";
+    } catch (RuntimeException | IOException | Error e) {
+      Kind kind = e instanceof Error || transientError(e) ? Kind.TRANSIENT : Kind.PERMANENT;
+      String type =
+          e instanceof Error
+              ? "INTERNAL_ERROR"
+              : kind == Kind.TRANSIENT ? "TRANSIENT" : "PROCESSING_ERROR";
       return failed(
           base,
           event,
@@ -155,6 +221,101 @@ final class AttemptRunner {
     }
   }
 
+  /** Runs a write to the trail, so that its failure is told apart from the processor's. */
+  private static void write(Runnable write) {
+    try {
+      write.run();
+    } catch (SdkException e) {
+      throw new TrailUnavailable(e);
+    }
+  }
+
+  private void settle(S3ObjectEvent event, String token, String attemptId, Status outcome) {
+    boolean settled =
+        trail.release(
+            event.bucket(),
+            event.key(),
+            event.versionId(),
+            token,
+            attemptId,
+            outcome,
+            Instant.now());
+    if (!settled) {
+      telemetry.log(
+          "WARN",
+          "the attempt outlived its deadline and another took the object over",
+          Map.of("bucket", event.bucket(), "key", event.key(), "attemptId", attemptId));
+    }
+  }
+
+  /** Records the attempt this one takes over from as FAILED ABANDONED; best effort. */
+  private void takeOver(S3ObjectEvent event, AuditTrail.Abandoned previous) {
+    try {
+      trail.markAbandoned(
+          event.bucket(),
+          event.key(),
+          previous,
+          "the attempt ended without a result before its deadline "
+              + previous.deadline()
+              + ": its process was killed, timed out or ran out of memory; taken over by a retry");
+    } catch (SdkException e) {
+      telemetry.log(
+          "WARN",
+          "could not record the abandoned attempt",
+          Map.of("attemptId", String.valueOf(previous.attemptId()), "error", e.getMessage()));
+    }
+    telemetry.log(
+        "WARN",
+        "taking over an abandoned attempt",
+        Map.of(
+            "bucket",
+            event.bucket(),
+            "key",
+            event.key(),
+            "abandonedAttemptId",
+            String.valueOf(previous.attemptId())));
+  }
+
+  /** The claim itself could not be written: nothing was claimed, nothing is recorded. */
+  private Outcome unclaimed(AuditRecord base, SdkException e) {
+    telemetry.log(
+        "WARN",
+        "audit trail unavailable; the event will be retried",
+        Map.of(
+            "bucket", base.bucket(), "key", base.key(), "error", String.valueOf(e.getMessage())));
+    AuditRecord r =
+        finish(
+            base,
+            Status.FAILED,
+            List.of(),
+            "AUDIT_UNAVAILABLE",
+            "the audit trail could not be claimed: " + e.getMessage(),
+            0,
+            0,
+            base.requests(),
+            Map.of());
+    return new Outcome(Kind.TRANSIENT, r, e);
+  }
+
+  /** A delivery that was not processed: a duplicate, or deferred to a live claim. */
+  private Outcome notProcessed(AuditRecord base, Status status, String why) {
+    Map<String, Long> requests = new LinkedHashMap<>(base.requests());
+    requests.put("dynamoRead", 1L);
+    requests.put("dynamoWrite", 2L);
+    AuditRecord r = finish(base, status, List.of(), null, why, 0, 0, requests, Map.of());
+    try {
+      trail.put(r);
+    } catch (SdkException e) {
+      // the delivery is not processed either way; the record is what is lost
+      telemetry.log("WARN", "could not record the delivery", Map.of("error", e.getMessage()));
+    }
+    telemetry.log(
+        "INFO",
+        status == Status.DEFERRED ? "delivery deferred" : "duplicate event skipped",
+        Map.of("bucket", base.bucket(), "key", base.key(), "reason", why));
+    return new Outcome(status == Status.DEFERRED ? Kind.DEFERRED : Kind.SKIPPED, r, null);
+  }
+
   private Outcome failed(
       AuditRecord base,
       S3ObjectEvent event,
@@ -165,8 +326,14 @@ final class AttemptRunner {
       Kind kind,
       Throwable e) {
     AuditRecord failed = finish(base, Status.FAILED, List.of(), type, message, input, Map.of());
-    trail.put(failed);
-    trail.release(event.bucket(), event.key(), event.versionId(), token, Status.FAILED);
+    try {
+      trail.put(failed);
+      settle(event, token, base.attemptId(), Status.FAILED);
+    } catch (SdkException trailDown) {
+      // the claim expires at the deadline and the retry takes the object over
+      telemetry.log(
+          "WARN", "could not record the failure", Map.of("error", trailDown.getMessage()));
+    }
     telemetry.log(
         kind == Kind.TRANSIENT ? "WARN" : "ERROR",
         "processing failed",
@@ -285,24 +452,19 @@ final class AttemptRunner {
         bytesRead,
         bytesWritten,
         requests,
-        metadata);
+        metadata,
+        base.deadline());
   }
 
+  /** The PROCESSING record an attempt starts with. */
   private AuditRecord record(
       S3ObjectEvent e,
       int attempt,
       String attemptId,
       Instant started,
-      Instant finished,
-      Status status,
+      Instant deadline,
       Context context,
-      List<String> outputs,
-      String errorType,
-      String errorMessage,
-      long bytesRead,
-      long bytesWritten,
-      Map<String, Long> requests,
-      Map<String, String> metadata) {
+      Map<String, Long> requests) {
     return new AuditRecord(
         e.bucket(),
         e.key(),
@@ -314,23 +476,24 @@ final class AttemptRunner {
         e.sequencer(),
         e.configurationId(),
         processor.name(),
-        status,
+        Status.PROCESSING,
         attempt,
         attemptId,
         started,
-        finished,
+        null,
         null,
         null,
         context == null ? null : context.getMemoryLimitInMB(),
         architecture(),
         context == null ? null : context.getAwsRequestId(),
-        outputs,
-        errorType,
-        errorMessage,
-        bytesRead,
-        bytesWritten,
+        List.of(),
+        null,
+        null,
+        0L,
+        0L,
         requests,
-        metadata);
+        Map.of(),
+        deadline);
   }
 
   static String architecture() {

@@ -85,7 +85,7 @@ public final class Input {
    * s3:// URI.
    */
   public String put(String relativeKey, byte[] bytes, String contentType) {
-    String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
+    String bucket = config.outputBucket(event.bucket());
     String key = config.outputPrefix() + relativeKey;
     s3.putObject(
         r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
@@ -95,7 +95,7 @@ public final class Input {
   }
 
   public String put(String relativeKey, Path file, String contentType) throws IOException {
-    String bucket = config.outputBucket() != null ? config.outputBucket() : event.bucket();
+    String bucket = config.outputBucket(event.bucket());
     String key = config.outputPrefix() + relativeKey;
     s3.putObject(
         r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));

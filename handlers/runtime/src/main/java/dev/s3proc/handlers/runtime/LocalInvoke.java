@@ -46,8 +46,17 @@ public final class LocalInvoke {
     com.amazonaws.services.lambda.runtime.RequestStreamHandler create() throws Exception;
   }
 
-  /** The context of one local invocation. */
-  public record Invocation(int memoryMb) implements Context {
+  /**
+   * The context of one local invocation.
+   *
+   * @param deadlineMillis when the invocation's time is up (epoch ms), as Lambda's timeout
+   */
+  public record Invocation(int memoryMb, long deadlineMillis) implements Context {
+    /** An invocation with Lambda's longest timeout, 15 minutes, from now. */
+    public Invocation(int memoryMb) {
+      this(memoryMb, System.currentTimeMillis() + 900_000);
+    }
+
     @Override
     public String getAwsRequestId() {
       return "local-" + UUID.randomUUID();
@@ -90,7 +99,7 @@ public final class LocalInvoke {
 
     @Override
     public int getRemainingTimeInMillis() {
-      return 900_000;
+      return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,7 +28,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The Lambda entry point every processor shares, for every routing pattern: an SQS batch (S3 events
@@ -41,7 +39,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   private final Processor processor;
   private final HandlerConfig config;
   private final S3Client s3;
-  private final java.util.function.Supplier<SqsClient> sqs;
+  private final MessageActions messages;
   private final AttemptRunner runner;
   private final Telemetry telemetry;
 
@@ -71,8 +69,13 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         configure(S3Client.builder(), http, region, credentials)
             .forcePathStyle(pathStyle(env))
             .build();
-    // Built only when a permanent failure must go to the DLQ: most invocations never need it.
-    this.sqs = memoize(() -> configure(SqsClient.builder(), http, region, credentials).build());
+    // Built only when a message must be dead-lettered or held back: most invocations never need it.
+    this.messages =
+        new MessageActions(
+            memoize(() -> configure(SqsClient.builder(), http, region, credentials).build()),
+            config,
+            telemetry,
+            processor.name());
     DynamoDbClient dynamo = dynamoFuture.join();
     this.runner =
         new AttemptRunner(
@@ -148,7 +151,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     Object event = JSON.std.anyFrom(input);
     if (!(event instanceof Map)) {
       throw new IllegalArgumentException(
-          "the event is not a JSON object: " + abbreviate(json(event)));
+          "the event is not a JSON object: " + MessageActions.abbreviate(json(event)));
     }
     JSON.std.write(handle(Tree.object(event), context), output);
   }
@@ -166,14 +169,18 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     Optional<List<S3ObjectEvent>> events = S3EventParser.parse(event);
     if (events.isEmpty()) {
       throw new IllegalArgumentException(
-          "not an S3, SQS, SNS, EventBridge or Step Functions event: " + abbreviate(json(event)));
+          "not an S3, SQS, SNS, EventBridge or Step Functions event: "
+              + MessageActions.abbreviate(json(event)));
     }
-    return direct(events.get(), context);
+    return direct(event, events.get(), context);
   }
 
   /**
-   * SQS batch: a message fails alone; a permanent failure goes to the DLQ at once when one is
-   * configured.
+   * SQS batch: a message fails alone. A file that can never process goes to the DLQ at once with
+   * its reason; one that must be retried is reported as a batch item failure, except on its last
+   * delivery, when it is dead-lettered with the reason of its last failure instead of being moved
+   * there by SQS without one. A delivery that met a live claim is held back until the claim
+   * expires.
    */
   private Map<String, Object> sqsBatch(List<?> records, Context context) {
     List<Map<String, String>> failures = new ArrayList<>();
@@ -185,7 +192,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     for (Object r : records) {
       Map<String, Object> record = Tree.object(r);
       String messageId = Tree.text(record, "messageId", "");
-      int attempt =
+      int receiveCount =
           (int) Tree.number(Tree.object(record.get("attributes")), "ApproximateReceiveCount", 1);
       String body = Tree.text(record, "body", "");
       Optional<List<S3ObjectEvent>> events = S3EventParser.parse(body);
@@ -193,58 +200,44 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         telemetry.log(
             "ERROR",
             "message is not an S3 event",
-            Map.of("messageId", messageId, "body", abbreviate(body)));
-        if (!toDeadLetterQueue(record, "NOT_AN_S3_EVENT", "the message body is not an S3 event")) {
+            Map.of("messageId", messageId, "body", MessageActions.abbreviate(body)));
+        if (!messages.deadLetter(
+            body, "NOT_AN_S3_EVENT", "the message body is not an S3 event", messageId)) {
           failures.add(Map.of("itemIdentifier", messageId));
         }
         failed++;
         continue;
       }
-      AttemptRunner.Kind worst = AttemptRunner.Kind.SUCCEEDED;
-      String reason = null;
-      String type = null;
+      AttemptRunner.Outcome worst = null;
       for (S3ObjectEvent e : events.get()) {
-        AttemptRunner.Outcome o;
-        try {
-          o = runner.run(e, attempt, context, first, true);
-        } catch (SdkException trailUnavailable) {
-          // the audit trail could not be claimed or written (throttling, an outage): this
-          // message is retried by the queue, the others in the batch are not held up
-          telemetry.log(
-              "WARN",
-              "audit trail unavailable; the queue will retry the message",
-              Map.of(
-                  "messageId",
-                  messageId,
-                  "bucket",
-                  String.valueOf(e.bucket()),
-                  "key",
-                  e.key(),
-                  "error",
-                  String.valueOf(trailUnavailable.getMessage())));
-          files++;
-          worst = AttemptRunner.Kind.TRANSIENT;
-          continue;
-        } finally {
-          first = false;
-        }
+        AttemptRunner.Outcome o = runner.run(e, receiveCount, context, first, true);
+        first = false;
         files++;
         bytes += bytesRead(o);
-        if (o.kind() == AttemptRunner.Kind.TRANSIENT
-            || (o.kind() == AttemptRunner.Kind.PERMANENT
-                && worst != AttemptRunner.Kind.TRANSIENT)) {
-          worst = o.kind();
-          reason = o.record().errorMessage();
-          type = o.record().errorType();
+        if (worst == null || severity(o.kind()) > severity(worst.kind())) {
+          worst = o;
         }
       }
-      if (worst == AttemptRunner.Kind.TRANSIENT) {
-        failures.add(Map.of("itemIdentifier", messageId));
+      if (worst == null) {
+        continue; // an S3 test event: nothing to process
+      }
+      AttemptRunner.Kind kind = worst.kind();
+      if (kind == AttemptRunner.Kind.TRANSIENT || kind == AttemptRunner.Kind.PERMANENT) {
         failed++;
-      } else if (worst == AttemptRunner.Kind.PERMANENT) {
-        failed++;
-        if (!toDeadLetterQueue(record, type, reason)) {
+      }
+      boolean deadLetter =
+          kind == AttemptRunner.Kind.PERMANENT
+              || (kind.retry() && config.lastDelivery(receiveCount));
+      if (deadLetter) {
+        String type =
+            kind == AttemptRunner.Kind.DEFERRED ? "CLAIM_HELD" : worst.record().errorType();
+        if (!messages.deadLetter(body, type, worst.record().errorMessage(), messageId)) {
           failures.add(Map.of("itemIdentifier", messageId));
+        }
+      } else if (kind.retry()) {
+        failures.add(Map.of("itemIdentifier", messageId));
+        if (kind == AttemptRunner.Kind.DEFERRED) {
+          messages.holdUntil(record, worst.retryAfter());
         }
       }
     }
@@ -252,64 +245,22 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     return Map.of("batchItemFailures", failures);
   }
 
-  /**
-   * Sends a message that can never succeed straight to the DLQ, with the reason as message
-   * attributes, so that it does not burn every retry first. False when no DLQ is configured or the
-   * send failed: the message is then left to the queue, whose redrive policy takes it there after
-   * its retries, and the rest of the batch is unaffected.
-   */
-  private boolean toDeadLetterQueue(Map<String, Object> record, String type, String reason) {
-    if (config.deadLetterQueueUrl() == null) {
-      return false;
-    }
-    try {
-      sendToDeadLetterQueue(record, type, reason);
-      return true;
-    } catch (SdkException e) {
-      telemetry.log(
-          "WARN",
-          "could not send to the DLQ; the queue will retry the message",
-          Map.of(
-              "messageId",
-              Tree.text(record, "messageId", ""),
-              "queueUrl",
-              config.deadLetterQueueUrl(),
-              "error",
-              String.valueOf(e.getMessage())));
-      return false;
-    }
-  }
-
-  private void sendToDeadLetterQueue(Map<String, Object> record, String type, String reason) {
-    sqs.get()
-        .sendMessage(
-            r ->
-                r.queueUrl(config.deadLetterQueueUrl())
-                    .messageBody(Tree.text(record, "body", ""))
-                    .messageAttributes(
-                        Map.of(
-                            "s3proc-error-type",
-                                MessageAttributeValue.builder()
-                                    .dataType("String")
-                                    .stringValue(String.valueOf(type))
-                                    .build(),
-                            "s3proc-error",
-                                MessageAttributeValue.builder()
-                                    .dataType("String")
-                                    .stringValue(abbreviate(String.valueOf(reason)))
-                                    .build(),
-                            "s3proc-processor",
-                                MessageAttributeValue.builder()
-                                    .dataType("String")
-                                    .stringValue(processor.name())
-                                    .build())));
+  /** Which outcome of a message's events decides what happens to the message. */
+  private static int severity(AttemptRunner.Kind kind) {
+    return switch (kind) {
+      case SUCCEEDED, SKIPPED -> 0;
+      case PERMANENT -> 1;
+      case DEFERRED -> 2;
+      case TRANSIENT -> 3;
+    };
   }
 
   /**
-   * Direct S3, SNS or EventBridge invocation: a transient failure is thrown so that Lambda retries
-   * it.
+   * Direct S3, SNS or EventBridge invocation: a retry is thrown, so that Lambda retries the
+   * invocation; a file that can never process is dead-lettered with its reason.
    */
-  private Map<String, Object> direct(List<S3ObjectEvent> events, Context context) {
+  private Map<String, Object> direct(
+      Map<String, Object> event, List<S3ObjectEvent> events, Context context) {
     long start = System.currentTimeMillis();
     List<Map<String, Object>> results = new ArrayList<>();
     int files = 0;
@@ -317,24 +268,19 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     long bytes = 0;
     try {
       for (S3ObjectEvent e : events) {
-        AttemptRunner.Outcome o;
-        try {
-          o = runner.run(e, 1, context, files == 0, false);
-        } catch (SdkException trailUnavailable) {
-          files++;
-          failed++;
-          throw new TransientFailure(
-              e.bucket() + "/" + e.key() + ": the audit trail could not be written",
-              trailUnavailable);
-        }
+        AttemptRunner.Outcome o = runner.run(e, 1, context, files == 0, false);
         files++;
         bytes += bytesRead(o);
-        if (o.kind() == AttemptRunner.Kind.TRANSIENT) {
-          failed++;
+        if (o.kind().retry()) {
+          failed += o.kind() == AttemptRunner.Kind.TRANSIENT ? 1 : 0;
           throw new TransientFailure(
               e.bucket() + "/" + e.key() + ": " + o.record().errorMessage(), o.error());
         }
-        failed += o.kind() == AttemptRunner.Kind.PERMANENT ? 1 : 0;
+        if (o.kind() == AttemptRunner.Kind.PERMANENT) {
+          failed++;
+          messages.deadLetter(
+              json(event), o.record().errorType(), o.record().errorMessage(), e.key());
+        }
         results.add(summary(o));
       }
       return Map.of("results", results);
@@ -397,16 +343,13 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             : 0,
         System.currentTimeMillis() - start,
         bytesRead(o));
-    switch (o.kind()) {
-      case TRANSIENT ->
-          throw new TransientFailure(
-              bucket + "/" + key + ": " + o.record().errorMessage(), o.error());
-      case PERMANENT ->
-          throw new ProcessingFailed(o.record().errorType() + ": " + o.record().errorMessage());
-      default -> {
-        return summary(o);
-      }
+    if (o.kind().retry()) {
+      throw new TransientFailure(bucket + "/" + key + ": " + o.record().errorMessage(), o.error());
     }
+    if (o.kind() == AttemptRunner.Kind.PERMANENT) {
+      throw new ProcessingFailed(o.record().errorType() + ": " + o.record().errorMessage());
+    }
+    return summary(o);
   }
 
   private static long bytesRead(AttemptRunner.Outcome o) {
@@ -433,10 +376,6 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     } catch (IOException e) {
       return String.valueOf(event);
     }
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 500 ? s : s.substring(0, 500) + "…";
   }
 
   /** A failure worth retrying (throttling, timeouts): Lambda or the queue retries it. */

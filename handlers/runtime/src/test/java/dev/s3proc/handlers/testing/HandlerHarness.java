@@ -104,12 +104,59 @@ public final class HandlerHarness {
 
   /** Invokes a handler the way the Lambda Java runtime does: JSON in, JSON out. */
   public JsonNode invoke(ProcessorHandler handler, JsonNode event) throws IOException {
+    return invoke(handler, event, Duration.ofMinutes(15));
+  }
+
+  /** Invokes a handler with a Lambda timeout of {@code timeout} from now. */
+  public JsonNode invoke(ProcessorHandler handler, JsonNode event, Duration timeout)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
         new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
         out,
-        new dev.s3proc.handlers.runtime.LocalInvoke.Invocation(1024));
+        new dev.s3proc.handlers.runtime.LocalInvoke.Invocation(
+            1024, System.currentTimeMillis() + timeout.toMillis()));
     return JSON.readTree(out.toByteArray());
+  }
+
+  /**
+   * An SQS event as Lambda's event source mapping shapes it, from messages received from a real
+   * queue (so that their receipt handles work).
+   */
+  public static JsonNode sqsEvent(List<Message> messages, String queueArn) {
+    var root = JSON.createObjectNode();
+    var records = root.putArray("Records");
+    for (Message m : messages) {
+      var r = records.addObject();
+      r.put("messageId", m.messageId());
+      r.put("receiptHandle", m.receiptHandle());
+      r.put("body", m.body());
+      var attributes = r.putObject("attributes");
+      m.attributesAsStrings().forEach(attributes::put);
+      r.putObject("messageAttributes");
+      r.put("eventSource", "aws:sqs");
+      r.put("eventSourceARN", queueArn);
+      r.put("awsRegion", "us-east-1");
+    }
+    return root;
+  }
+
+  /** The S3 event body an SQS fixture carries, filled for an object. */
+  public String s3EventBody(String key, long size, String eTag) throws IOException {
+    return event("sqs-moto-s3-event.json", key, size, eTag)
+        .path("Records")
+        .get(0)
+        .path("body")
+        .asText();
+  }
+
+  /** A fixture's single SQS record with its ApproximateReceiveCount set. */
+  public static JsonNode withReceiveCount(JsonNode sqsEvent, int count) {
+    JsonNode copy = sqsEvent.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            copy.path("Records").get(0).path("attributes"))
+        .put("ApproximateReceiveCount", Integer.toString(count));
+    return copy;
   }
 
   public List<AuditRecord> history(String key) {
