@@ -38,6 +38,15 @@ public final class DlqExporter {
     Map<String, Message> held = new LinkedHashMap<>();
     long exported = 0;
     long deleted = 0;
+    // created new and private: the messages name what users uploaded
+    if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      java.nio.file.Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } else {
+      java.nio.file.Files.createFile(file);
+    }
     try (FileOutputStream fos = new FileOutputStream(file.toFile(), false);
         OutputStream out = new java.io.BufferedOutputStream(fos)) {
       int empty = 0;

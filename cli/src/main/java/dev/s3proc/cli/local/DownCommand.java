@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "down",
     mixinStandardHelpOptions = true,
-    description = "Stop exactly what `local up` started and forget it. Its data is gone with it.")
+    description =
+        "Stop exactly what `local up` started and forget it, and any runner an earlier stack left behind. Its data is gone with it.")
 public class DownCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -17,17 +18,26 @@ public class DownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var stopped = new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).down();
-    if (stopped.isEmpty()) {
-      ctx.out().info("no local stack is running");
-    } else {
+    LocalStack.Stopped stopped = new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).down();
+    stopped
+        .stack()
+        .ifPresentOrElse(
+            s ->
+                ctx.out()
+                    .info(
+                        "stopped the local stack at "
+                            + s.endpoint()
+                            + " (pid "
+                            + s.emulatorPid()
+                            + ")"),
+            () -> {
+              if (stopped.orphans().isEmpty()) {
+                ctx.out().info("no local stack is running");
+              }
+            });
+    for (LocalState.Started p : stopped.orphans()) {
       ctx.out()
-          .info(
-              "stopped the local stack at "
-                  + stopped.get().endpoint()
-                  + " (pid "
-                  + stopped.get().emulatorPid()
-                  + ")");
+          .info("stopped a " + p.role() + " (pid " + p.pid() + ") left behind by an earlier stack");
     }
     return 0;
   }

@@ -43,9 +43,13 @@ final class LoadedHandler implements AutoCloseable {
     }
   }
 
-  void invoke(InputStream event, OutputStream response) throws Exception {
+  /**
+   * Calls the handler with a context whose remaining time runs out at {@code deadlineMillis}, the
+   * function's timeout; any Throwable of the handler's is rethrown to the caller as it is.
+   */
+  void invoke(InputStream event, OutputStream response, long deadlineMillis) throws Throwable {
     String requestId = UUID.randomUUID().toString();
-    long deadline = System.currentTimeMillis() + 900_000;
+    long deadline = deadlineMillis;
     Object context =
         Proxy.newProxyInstance(
             loader,
@@ -70,7 +74,7 @@ final class LoadedHandler implements AutoCloseable {
     try {
       handleRequest.invoke(handler, event, response, context);
     } catch (java.lang.reflect.InvocationTargetException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
+      throw e.getCause();
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }

@@ -7,5 +7,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, RunnerCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      RunnerCommand.class,
+      WorkerCommand.class
+    })
 public class LocalCommand {}

@@ -1,61 +1,89 @@
 package dev.s3proc.cli.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.s3proc.cli.aws.ClientFactory;
 import dev.s3proc.core.config.Durations;
 import dev.s3proc.core.config.PipelineConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The local event-source mapping: for each queue of the pipeline that names a processor, workers
- * long-poll the queue, hand SQS batches to the processor's handler jar as Lambda would, delete what
- * succeeded and leave the batch item failures to come back after the visibility timeout, until the
- * queue's maxReceiveCount sends them to the DLQ.
+ * The local event-source mapping: for each queue of the pipeline that names a processor, a worker
+ * JVM of its own (as each Lambda function has its own containers, so that one processor's memory or
+ * crash never touches another's), on the Java version the template deploys. A worker that ends is
+ * started again, with a back-off; when moto_server stops answering for {@code giveUpAfter}, the
+ * runner stops its workers and exits rather than polling a dead endpoint for ever.
  */
 public final class LocalRunner {
-  /**
-   * Local mode retries a failed message after 10 s instead of the queue's own visibility timeout.
-   */
-  public static final int LOCAL_VISIBILITY_SECONDS = 10;
-
-  public static final int WORKERS_PER_QUEUE = 4;
   public static final int MEMORY_MB = 1024;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ClientFactory clients;
+  /** Each worker's heap: the four batches it runs at once share it. */
+  static final String WORKER_HEAP = "-Xmx768m";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
+  private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+
   private final PipelineConfig config;
-  private final Path home;
-  private final Map<String, String> baseEnv;
+  private final Path pipelineFile;
+  private final LocalState state;
+  private final String endpoint;
+  private final Map<String, String> env;
   private final PrintWriter log;
+  private final Duration giveUpAfter;
+
+  /** One queue's worker process and what the runner knows of it. */
+  private final class Worker {
+    final PipelineConfig.Queue queue;
+    Process process;
+    Instant startedAt;
+    int restarts;
+    long restartAtMillis;
+    long delayMillis = 1_000;
+    final CountDownLatch ready = new CountDownLatch(1);
+
+    Worker(PipelineConfig.Queue queue) {
+      this.queue = queue;
+    }
+
+    LocalState.Worker view() {
+      boolean alive = process != null && process.isAlive();
+      return new LocalState.Worker(
+          queue.name(),
+          queue.processor(),
+          process == null ? null : process.pid(),
+          startedAt,
+          restarts,
+          alive ? (ready.getCount() == 0 ? "running" : "starting") : "restarting");
+    }
+  }
 
   public LocalRunner(
-      ClientFactory clients,
       PipelineConfig config,
-      Path home,
-      Map<String, String> baseEnv,
-      PrintWriter log) {
-    this.clients = clients;
+      Path pipelineFile,
+      LocalState state,
+      String endpoint,
+      Map<String, String> env,
+      PrintWriter log,
+      Duration giveUpAfter) {
     this.config = config;
-    this.home = home;
-    this.baseEnv = baseEnv;
+    this.pipelineFile = pipelineFile;
+    this.state = state;
+    this.endpoint = endpoint;
+    this.env = env;
     this.log = log;
+    this.giveUpAfter = giveUpAfter;
   }
 
   /** The queues the runner consumes: those a rule targets and that name a processor. */
@@ -77,158 +105,176 @@ public final class LocalRunner {
         .toList();
   }
 
-  public void run(AtomicBoolean stop) throws Exception {
-    SqsClient sqs = clients.sqs();
-    List<Thread> workers = new ArrayList<>();
-    List<LoadedHandler> handlers = new ArrayList<>();
-    for (PipelineConfig.Queue q : consumed(config)) {
-      String url = sqs.getQueueUrl(r -> r.queueName(q.name())).queueUrl();
-      Map<String, String> env = new HashMap<>(baseEnv);
-      env.put("AUDIT_TABLE", config.audit().table());
-      env.put("AUDIT_TTL", Durations.format(config.audit().ttl()));
-      if (q.dlq() != null) {
-        env.put(
-            "DEAD_LETTER_QUEUE_URL", sqs.getQueueUrl(r -> r.queueName(q.dlq().name())).queueUrl());
+  /** Runs until {@code stop} is set, or moto is gone; 0 when stopped, 1 when it gave up. */
+  public int run(AtomicBoolean stop) throws InterruptedException {
+    HandlerJava.Runtime java = HandlerJava.find(env);
+    Instant startedAt = Instant.now();
+    if (!java.deployed()) {
+      say(
+          "Java "
+              + HandlerJava.DEPLOYED
+              + " (what config/template.yaml deploys) is not installed: the handlers run on Java "
+              + java.version()
+              + " here, and may decode some files differently than on Lambda");
+    }
+    List<Worker> workers = consumed(config).stream().map(Worker::new).toList();
+    for (Worker w : workers) {
+      start(w, java);
+    }
+    long readyBy = System.nanoTime() + READY_TIMEOUT.toNanos();
+    for (Worker w : workers) {
+      if (!w.ready.await(Math.max(1, readyBy - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        say("worker for " + w.queue.name() + " did not start: see the lines above");
       }
-      LoadedHandler handler =
-          new LoadedHandler(
-              HandlerJars.of(home, q.processor()), env, q.processor() + "-" + q.name(), MEMORY_MB);
-      handlers.add(handler);
-      String account = url.replaceAll(".*/(\\d{12})/[^/]+$", "$1");
-      String arn = "arn:aws:sqs:" + config.region() + ":" + account + ":" + q.name();
-      for (int i = 0; i < WORKERS_PER_QUEUE; i++) {
-        Thread t =
-            new Thread(
-                () -> poll(sqs, q.name(), url, arn, handler, stop), "runner-" + q.name() + "-" + i);
-        t.start();
-        workers.add(t);
-      }
-      log.println(
-          Instant.now()
-              + " runner: "
-              + q.name()
-              + " -> "
-              + q.processor()
-              + " handler, "
-              + WORKERS_PER_QUEUE
-              + " workers");
     }
-    log.println(Instant.now() + " runner ready");
-    log.flush();
-    for (Thread t : workers) {
-      t.join();
-    }
-    for (LoadedHandler h : handlers) {
-      h.close();
-    }
-  }
-
-  private void poll(
-      SqsClient sqs,
-      String queue,
-      String url,
-      String arn,
-      LoadedHandler handler,
-      AtomicBoolean stop) {
+    say("runner ready");
+    long answeredAt = System.currentTimeMillis();
+    long probedAt = 0;
+    int code = 0;
     while (!stop.get()) {
-      try {
-        List<Message> batch =
-            sqs.receiveMessage(
-                    r ->
-                        r.queueUrl(url)
-                            .maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)
-                            .visibilityTimeout(LOCAL_VISIBILITY_SECONDS)
-                            .messageSystemAttributeNamesWithStrings("All")
-                            .messageAttributeNames("All"))
-                .messages();
-        if (batch.isEmpty()) {
+      publish(workers, startedAt, java);
+      Thread.sleep(250);
+      long now = System.currentTimeMillis();
+      for (Worker w : workers) {
+        if ((w.process != null && w.process.isAlive()) || stop.get()) {
           continue;
         }
-        Set<String> failed = invoke(handler, event(batch, arn));
-        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          if (!failed.contains(batch.get(i).messageId())) {
-            done.add(
-                DeleteMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(i))
-                    .receiptHandle(batch.get(i).receiptHandle())
-                    .build());
-          }
+        if (w.restartAtMillis == 0) {
+          long ranFor = Duration.between(w.startedAt, Instant.now()).toMillis();
+          w.delayMillis =
+              ranFor > 60_000 ? 1_000 : Math.min(MAX_RESTART_DELAY.toMillis(), w.delayMillis * 2);
+          w.restartAtMillis = now + w.delayMillis;
+          say(
+              "worker for "
+                  + w.queue.name()
+                  + (w.process == null
+                      ? " could not start"
+                      : " exited (code " + w.process.exitValue() + ")")
+                  + "; starting it again in "
+                  + Durations.format(Duration.ofMillis(w.delayMillis)));
+        } else if (now >= w.restartAtMillis) {
+          w.restarts++;
+          w.restartAtMillis = 0;
+          start(w, java);
         }
-        if (!done.isEmpty()) {
-          sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(done));
-        }
-        log.println(
-            Instant.now()
-                + " runner: "
-                + queue
-                + " batch of "
-                + batch.size()
-                + ", "
-                + failed.size()
-                + " failed");
-        log.flush();
-      } catch (RuntimeException e) {
-        if (!stop.get()) {
-          log.println(Instant.now() + " runner: " + queue + " poll failed: " + e);
-          log.flush();
-          sleepQuietly();
+      }
+      if (now - probedAt >= PROBE_EVERY.toMillis()) {
+        probedAt = now;
+        if (MotoServer.answers(endpoint)) {
+          answeredAt = now;
+        } else if (now - answeredAt >= giveUpAfter.toMillis()) {
+          say(
+              "moto_server at "
+                  + endpoint
+                  + " has not answered for "
+                  + Durations.format(giveUpAfter)
+                  + ": stopping the runner (start the stack again with s3proc local up)");
+          code = 1;
+          break;
         }
       }
     }
-  }
-
-  /** Invokes the handler; its batch item failures, or the whole batch when it threw. */
-  private Set<String> invoke(LoadedHandler handler, ObjectNode event) {
-    Set<String> failed = new HashSet<>();
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.invoke(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out);
-      JsonNode response = JSON.readTree(out.toByteArray());
-      response
-          .path("batchItemFailures")
-          .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-    } catch (Exception e) {
-      log.println(
-          Instant.now() + " runner: handler threw " + e + ": the whole batch will be retried");
-      event.path("Records").forEach(r -> failed.add(r.path("messageId").asText()));
+    for (Worker w : workers) {
+      stopWorker(w);
     }
-    return failed;
+    state.clearRunner();
+    return code;
   }
 
-  /** An SQS event as Lambda's event source mapping shapes it. */
-  static ObjectNode event(List<Message> batch, String arn) {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode records = root.putArray("Records");
-    for (Message m : batch) {
-      ObjectNode r = records.addObject();
-      r.put("messageId", m.messageId());
-      r.put("receiptHandle", m.receiptHandle());
-      r.put("body", m.body());
-      ObjectNode attributes = r.putObject("attributes");
-      m.attributesAsStrings().forEach(attributes::put);
-      ObjectNode messageAttributes = r.putObject("messageAttributes");
-      m.messageAttributes()
-          .forEach(
-              (k, v) ->
-                  messageAttributes
-                      .putObject(k)
-                      .put("stringValue", v.stringValue())
-                      .put("dataType", v.dataType()));
-      r.put("md5OfBody", m.md5OfBody());
-      r.put("eventSource", "aws:sqs");
-      r.put("eventSourceARN", arn);
-      r.put("awsRegion", arn.split(":")[3]);
-    }
-    return root;
-  }
-
-  private static void sleepQuietly() {
+  private void start(Worker w, HandlerJava.Runtime java) {
+    List<String> command =
+        List.of(
+            java.java().toString(),
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            WORKER_HEAP,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.s3proc.cli.S3proc",
+            "local",
+            "worker",
+            "--local",
+            "--queue",
+            w.queue.name(),
+            "-f",
+            pipelineFile.toAbsolutePath().toString());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     try {
-      Thread.sleep(1000);
+      w.process = pb.start(); // its stdin stays open: the worker ends when the runner is gone
+      w.startedAt = Instant.now();
+      state.remember(w.process, "worker " + w.queue.name());
+      pump(w);
+    } catch (IOException e) {
+      say("cannot start the worker for " + w.queue.name() + ": " + e.getMessage());
+      w.startedAt = Instant.now();
+      w.process = null; // tried again later, with a back-off
+    }
+  }
+
+  /** Copies a worker's output into the runner's log, and notices when it is ready. */
+  private void pump(Worker w) {
+    Process p = w.process;
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  synchronized (log) {
+                    log.println(line);
+                    log.flush();
+                  }
+                  if (line.contains(": worker ready: ")) {
+                    w.ready.countDown();
+                  }
+                }
+              } catch (IOException e) {
+                // the worker is gone; the supervision loop notices
+              }
+              state.forget(p.pid());
+            },
+            "runner-log-" + w.queue.name());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void stopWorker(Worker w) {
+    Process p = w.process;
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      p.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    state.forget(p.pid());
+  }
+
+  private void publish(List<Worker> workers, Instant startedAt, HandlerJava.Runtime java) {
+    try {
+      state.write(
+          new LocalState.Runner(
+              ProcessHandle.current().pid(),
+              startedAt,
+              Instant.now(),
+              java.version(),
+              HandlerJava.DEPLOYED,
+              workers.stream().map(Worker::view).toList()));
+    } catch (RuntimeException e) {
+      say("cannot record the runner's state: " + e.getMessage());
+    }
+  }
+
+  private void say(String message) {
+    synchronized (log) {
+      log.println(Instant.now() + " runner: " + message);
+      log.flush();
     }
   }
 }

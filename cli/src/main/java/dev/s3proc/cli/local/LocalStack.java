@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -50,7 +51,27 @@ public final class LocalStack {
       Instant startedAt,
       String pipelineFile,
       String logFile,
-      List<QueueDepth> queues) {}
+      List<WorkerStatus> workers,
+      List<QueueDepth> queues) {
+    /** Whether every component is up: moto answering, the runner and each of its workers. */
+    public boolean healthy() {
+      return running
+          && answering
+          && (runnerPid == null || runnerRunning)
+          && workers.stream().allMatch(WorkerStatus::alive);
+    }
+  }
+
+  /** One queue's worker, as the runner last reported it and as the process table has it now. */
+  public record WorkerStatus(
+      String queue,
+      String processor,
+      Long pid,
+      boolean alive,
+      int restarts,
+      String state,
+      int javaVersion,
+      int deployedJavaVersion) {}
 
   public record QueueDepth(String queue, long visible, long inFlight) {}
 
@@ -87,13 +108,14 @@ public final class LocalStack {
               + " on 127.0.0.1 is already in use: stop what listens there, or pass --port");
     }
     String endpoint = "http://127.0.0.1:" + port;
-    Path log = state.dir().resolve("moto-" + port + ".log");
+    Path log = state.privateFile("moto-" + port + ".log");
     Process process;
     try {
       process = MotoServer.start(moto, port, log, env.get("PATH"));
     } catch (IOException e) {
       throw S3procException.runtime("cannot start moto_server: " + e.getMessage());
     }
+    state.remember(process, "moto_server");
     LocalState.Stack stack =
         new LocalState.Stack(
             endpoint,
@@ -113,6 +135,9 @@ public final class LocalStack {
       for (PipelineConfig.Bucket b : config.buckets()) {
         createBucket(b.name(), config.region());
       }
+      if (config.outputs().bucket() != null) {
+        createBucket(config.outputs().bucket(), config.region());
+      }
       PipelineDeployer deployer = new PipelineDeployer(clients);
       Plan plan = deployer.plan(config);
       if (!plan.problems().isEmpty()) {
@@ -122,16 +147,8 @@ public final class LocalStack {
       deployer.apply(config, plan, c -> {});
       progress.accept("applied " + pipelineFile + ": " + plan.summary().replace(" to ", " "));
       if (!processors.isEmpty()) {
-        runner = startRunner(stack, config, pipelineFile, home);
-        stack =
-            new LocalState.Stack(
-                endpoint,
-                port,
-                process.pid(),
-                runner,
-                stack.pipelineFile(),
-                stack.startedAt(),
-                stack.logFile());
+        runner = startRunner(stack, pipelineFile, home);
+        stack = withRunner(stack, runner);
         state.write(stack);
         for (PipelineConfig.Queue q : LocalRunner.consumed(config)) {
           progress.accept(
@@ -139,8 +156,8 @@ public final class LocalStack {
                   + q.name()
                   + " -> "
                   + q.processor()
-                  + " handler (retries after "
-                  + LocalRunner.LOCAL_VISIBILITY_SECONDS
+                  + " handler, in a JVM of its own (retries after "
+                  + QueueWorker.LOCAL_VISIBILITY_SECONDS
                   + " s locally)");
         }
       }
@@ -174,19 +191,58 @@ public final class LocalStack {
     }
   }
 
+  private static LocalState.Stack withRunner(LocalState.Stack s, Long runner) {
+    return new LocalState.Stack(
+        s.endpoint(),
+        s.port(),
+        s.emulatorPid(),
+        runner,
+        s.pipelineFile(),
+        s.startedAt(),
+        s.logFile());
+  }
+
+  /**
+   * Starts the runner again for a recorded stack whose runner has died: what {@code local up} does
+   * when moto is running and the runner is not. Empty when the runner is running, or the stack runs
+   * no processor.
+   */
+  public Optional<Long> restartRunner(LocalState.Stack stack, Path home) {
+    if (stack.runnerPid() == null || alive(stack.runnerPid())) {
+      return Optional.empty();
+    }
+    PipelineLoader.Result r = PipelineLoader.load(Path.of(stack.pipelineFile()));
+    if (r.config() == null) {
+      throw S3procException.runtime(
+          "cannot restart the runner: "
+              + stack.pipelineFile()
+              + " is no longer valid (run s3proc rules validate -f "
+              + stack.pipelineFile()
+              + ")");
+    }
+    List<String> processors =
+        LocalRunner.consumed(r.config()).stream()
+            .map(PipelineConfig.Queue::processor)
+            .distinct()
+            .toList();
+    HandlerJars.ensureBuilt(home, processors, m -> {});
+    long pid = startRunner(stack, Path.of(stack.pipelineFile()), home);
+    state.write(withRunner(stack, pid));
+    return Optional.of(pid);
+  }
+
   /**
    * Starts the runner: this same CLI, in its own JVM and session, logging to the state directory.
    */
-  private long startRunner(
-      LocalState.Stack stack, PipelineConfig config, Path pipelineFile, Path home) {
-    Path log = state.dir().resolve("runner-" + stack.port() + ".log");
+  private long startRunner(LocalState.Stack stack, Path pipelineFile, Path home) {
+    Path log = state.privateFile("runner-" + stack.port() + ".log");
     List<String> command = new ArrayList<>();
     MotoServer.find(env.get("PATH"), "setsid").ifPresent(p -> command.add(p.toString()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(
             "-XX:+UseSerialGC",
-            "-Xmx512m",
+            "-Xmx128m",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.s3proc.cli.S3proc",
@@ -204,7 +260,11 @@ public final class LocalStack {
     childEnv.put("S3PROC_STATE_DIR", state.dir().toAbsolutePath().toString());
     childEnv.put("S3PROC_HOME", home.toString());
     childEnv.put("AWS_ENDPOINT_URL", stack.endpoint());
-    childEnv.put("AWS_REGION", config.region());
+    childEnv.put(
+        "AWS_REGION",
+        PipelineLoader.load(pipelineFile).config() == null
+            ? "us-east-1"
+            : PipelineLoader.load(pipelineFile).config().region());
     childEnv.put("AWS_ACCESS_KEY_ID", "s3proc-local");
     childEnv.put("AWS_SECRET_ACCESS_KEY", "s3proc-local");
     childEnv.remove("AWS_SESSION_TOKEN");
@@ -215,6 +275,13 @@ public final class LocalStack {
     } catch (IOException e) {
       throw S3procException.runtime("cannot start the local runner: " + e.getMessage());
     }
+    state.remember(p, "runner");
+    long from;
+    try {
+      from = java.nio.file.Files.size(log); // a restarted runner appends to the same log
+    } catch (IOException e) {
+      from = 0;
+    }
     long deadline = System.nanoTime() + RUNNER_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
@@ -223,7 +290,9 @@ public final class LocalStack {
       }
       try {
         if (Files.exists(log)
-            && Files.readString(log, StandardCharsets.UTF_8).contains("runner ready")) {
+            && Files.readString(log, StandardCharsets.UTF_8)
+                .substring((int) Math.min(from, Files.size(log)))
+                .contains("runner ready")) {
           return p.pid();
         }
         p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -254,24 +323,43 @@ public final class LocalStack {
     }
   }
 
-  /** Stops what {@code up} started and forgets it; empty when nothing was recorded. */
-  public Optional<LocalState.Stack> down() {
+  /** What {@code down} stopped: the recorded stack, and processes an earlier stack left behind. */
+  public record Stopped(Optional<LocalState.Stack> stack, List<LocalState.Started> orphans) {}
+
+  /**
+   * Stops what {@code up} started and forgets it, and every other process s3proc remembers starting
+   * that still runs (runners and workers whose stack was lost, or whose record was removed by
+   * hand).
+   */
+  public Stopped down() {
     Optional<LocalState.Stack> stack = state.read();
+    Set<Long> recorded = new java.util.HashSet<>();
     stack.ifPresent(
         s -> {
           if (s.runnerPid() != null) {
             MotoServer.stop(s.runnerPid(), s.startedAt());
+            recorded.add(s.runnerPid());
           }
           MotoServer.stop(s.emulatorPid(), s.startedAt());
+          recorded.add(s.emulatorPid());
           state.clear();
         });
-    return stack;
+    List<LocalState.Started> orphans = new ArrayList<>();
+    for (LocalState.Started p : state.started()) {
+      boolean stopped = MotoServer.stop(p.pid(), p.startedAt());
+      if (stopped && !recorded.contains(p.pid()) && !p.role().startsWith("worker")) {
+        orphans.add(p);
+      }
+      state.forget(p.pid());
+    }
+    return new Stopped(stack, orphans);
   }
 
   public Status status() {
     Optional<LocalState.Stack> recorded = state.read();
     if (recorded.isEmpty()) {
-      return new Status(false, null, null, false, null, false, null, null, null, List.of());
+      return new Status(
+          false, null, null, false, null, false, null, null, null, List.of(), List.of());
     }
     LocalState.Stack s = recorded.get();
     boolean alive = alive(s.emulatorPid());
@@ -290,16 +378,37 @@ public final class LocalStack {
         }
       }
     }
+    List<WorkerStatus> workers = new ArrayList<>();
+    boolean runnerAlive = alive(s.runnerPid());
+    state
+        .runner()
+        .filter(r -> runnerAlive && r.pid() == s.runnerPid())
+        .ifPresent(
+            r ->
+                r.workers()
+                    .forEach(
+                        w ->
+                            workers.add(
+                                new WorkerStatus(
+                                    w.queue(),
+                                    w.processor(),
+                                    w.pid(),
+                                    alive(w.pid()),
+                                    w.restarts(),
+                                    alive(w.pid()) ? w.state() : "down",
+                                    r.javaVersion(),
+                                    r.deployedJavaVersion()))));
     return new Status(
         alive,
         s.endpoint(),
         s.emulatorPid(),
         answering,
         s.runnerPid(),
-        alive(s.runnerPid()),
+        runnerAlive,
         s.startedAt(),
         s.pipelineFile(),
         s.logFile(),
+        workers,
         depths);
   }
 

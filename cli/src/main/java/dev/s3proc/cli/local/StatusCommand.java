@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Show the local stack: endpoint, process, whether it answers. Exits 1 when it is not running.")
+        "Show the local stack: moto, the runner and its worker per queue, queue depths. Exits 1 when any of them is down.")
 public class StatusCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -55,6 +55,31 @@ public class StatusCommand implements Callable<Integer> {
     }
   }
 
+  record Workers(List<LocalStack.WorkerStatus> workers) implements Tabular {
+    @Override
+    public List<String> columns() {
+      return List.of("QUEUE", "PROCESSOR", "WORKER", "PID", "RESTARTS", "JAVA");
+    }
+
+    @Override
+    public List<List<String>> rows() {
+      return workers.stream()
+          .map(
+              w ->
+                  List.of(
+                      w.queue(),
+                      w.processor(),
+                      w.state(),
+                      w.pid() == null ? "-" : w.pid().toString(),
+                      Integer.toString(w.restarts()),
+                      w.javaVersion()
+                          + (w.javaVersion() == w.deployedJavaVersion()
+                              ? ""
+                              : " (template: " + w.deployedJavaVersion() + ")")))
+          .toList();
+    }
+  }
+
   record Depths(List<LocalStack.QueueDepth> queues) implements Tabular {
     @Override
     public List<String> columns() {
@@ -74,6 +99,10 @@ public class StatusCommand implements Callable<Integer> {
     LocalStack.Status status = new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).status();
     if (ctx.out().format() == dev.s3proc.cli.GlobalOptions.Format.table) {
       ctx.out().result(new View(status));
+      if (!status.workers().isEmpty()) {
+        ctx.out().line("");
+        ctx.out().result(new Workers(status.workers()));
+      }
       if (!status.queues().isEmpty()) {
         ctx.out().line("");
         ctx.out().result(new Depths(status.queues()));
@@ -81,6 +110,6 @@ public class StatusCommand implements Callable<Integer> {
     } else {
       ctx.out().result(status);
     }
-    return status.running() && status.answering() ? ExitCode.OK : ExitCode.RUNTIME;
+    return status.healthy() ? ExitCode.OK : ExitCode.RUNTIME;
   }
 }

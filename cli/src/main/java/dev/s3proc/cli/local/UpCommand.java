@@ -39,13 +39,39 @@ public class UpCommand implements Callable<Integer> {
     LocalStack stack = new LocalStack(ctx.localState(), ctx.clients(), ctx.env());
     var running = stack.running();
     if (running.isPresent()) {
-      ctx.out()
-          .info(
-              "a local stack is already running (pid "
-                  + running.get().emulatorPid()
-                  + "); stop it with `s3proc local down`");
+      var restarted = stack.restartRunner(running.get(), HandlerJars.home(ctx.env()));
+      if (restarted.isPresent()) {
+        ctx.out()
+            .info(
+                "the runner of the local stack had stopped (pid "
+                    + running.get().runnerPid()
+                    + "): started it again (pid "
+                    + restarted.get()
+                    + "); see "
+                    + ctx.localState().dir().resolve("runner-" + running.get().port() + ".log"));
+      } else {
+        ctx.out()
+            .info(
+                "a local stack is already running (pid "
+                    + running.get().emulatorPid()
+                    + "); stop it with `s3proc local down`");
+      }
       ctx.out().out().println("endpoint: " + running.get().endpoint());
       return 0;
+    }
+    if (ctx.localState().read().isPresent()) { // recorded, but its moto is gone: clear it away
+      stack
+          .down()
+          .orphans()
+          .forEach(
+              p ->
+                  ctx.out()
+                      .info(
+                          "stopped a "
+                              + p.role()
+                              + " (pid "
+                              + p.pid()
+                              + ") of a stack that had died"));
     }
     var config = file.load(ctx);
     var started =

@@ -64,6 +64,11 @@ public final class LiveStateReader {
               b ->
                   buckets.put(
                       b.name(), CompletableFuture.supplyAsync(() -> bucket(b.name()), pool)));
+      String outputs = config.outputs().bucket();
+      if (outputs != null) {
+        buckets.computeIfAbsent(
+            outputs, name -> CompletableFuture.supplyAsync(() -> bucket(name), pool));
+      }
       Map<String, CompletableFuture<LiveState.Queue>> queues = new LinkedHashMap<>();
       Set<String> byName = Names.queuesNamedIn(config, t -> !t.isArn());
       byName.forEach(q -> queues.put(q, CompletableFuture.supplyAsync(() -> queue(q), pool)));

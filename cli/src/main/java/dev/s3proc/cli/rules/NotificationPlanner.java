@@ -61,6 +61,7 @@ public final class NotificationPlanner {
     for (PipelineConfig.Bucket b : config.buckets()) {
       bucket(b);
     }
+    outputsBucket();
     return new Plan(
         config.pipeline(),
         List.copyOf(changes),
@@ -410,6 +411,22 @@ public final class NotificationPlanner {
   }
 
   // ---- notifications -------------------------------------------------------------------------
+
+  /** The processors write to the outputs bucket: it must be there before anything is routed. */
+  private void outputsBucket() {
+    String name = config.outputs().bucket();
+    LiveState.Bucket current = name == null ? null : live.buckets().get(name);
+    if (name != null && (current == null || !current.exists())) {
+      problems.add(
+          "outputs bucket "
+              + name
+              + " does not exist (or is not visible to account "
+              + live.account()
+              + "): create it first (aws s3 mb s3://"
+              + name
+              + "), or fix outputs.bucket in the pipeline file");
+    }
+  }
 
   private void bucket(PipelineConfig.Bucket b) {
     LiveState.Bucket current = live.buckets().get(b.name());

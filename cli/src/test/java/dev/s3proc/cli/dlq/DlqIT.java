@@ -202,6 +202,11 @@ class DlqIT {
         .allSatisfy(
             l -> assertThat(l).contains("\"messageAttributes\":{\"n\":{\"dataType\":\"Number\""));
     assertThat(sqs.visible(q[1])).isEqualTo(25);
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keep)))
+        .as("the export names what users uploaded: only its owner may read it")
+        .isEqualTo("rw-------");
 
     Path moved = tmp.resolve("moved.jsonl");
     Cli.Result export =

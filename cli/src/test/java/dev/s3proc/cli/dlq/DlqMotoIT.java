@@ -39,6 +39,7 @@ class DlqMotoIT {
   @Test
   void listPeekAndRedriveAnEventMotoDelivered() {
     aws.s3().createBucket(r -> r.bucket("terminus-uploads"));
+    aws.s3().createBucket(r -> r.bucket("terminus-processed"));
     assertThat(s3proc("rules", "apply", "-f", "../config/pipeline.yaml", "--yes").exitCode())
         .isZero();
     String key = "uploads/images/my photo é+1.jpg";

@@ -92,17 +92,15 @@ class LocalPipelineIT {
       assertThat(
               aws.s3()
                   .headObject(
-                      r ->
-                          r.bucket("terminus-uploads")
-                              .key("processed/thumbnails/" + photo + "/w256.jpg"))
+                      r -> r.bucket("terminus-processed").key("thumbnails/" + photo + "/w256.jpg"))
                   .contentLength())
           .isPositive();
       assertThat(
               aws.s3()
                   .getObjectAsBytes(
                       r ->
-                          r.bucket("terminus-uploads")
-                              .key("processed/text/uploads/documents/q3-report.txt"))
+                          r.bucket("terminus-processed")
+                              .key("text/uploads/documents/q3-report.pdf.txt"))
                   .asUtf8String())
           .contains("Quarterly Operations Report");
 

@@ -52,8 +52,25 @@ class RulesIT {
     return cli.run(all);
   }
 
-  void createBucketWithForeignRule() {
+  /** The reference pipeline's upload bucket and the bucket its outputs go to. */
+  void createBuckets() {
     aws.s3().createBucket(r -> r.bucket(BUCKET));
+    aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+  }
+
+  @Test
+  void aMissingOutputsBucketStopsApplyBeforeAnythingChanges() {
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    Cli.Result apply = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.err())
+        .contains("outputs bucket terminus-processed does not exist")
+        .contains("aws s3 mb s3://terminus-processed");
+    assertThat(aws.sqs().listQueues().queueUrls()).isEmpty();
+  }
+
+  void createBucketWithForeignRule() {
+    createBuckets();
     String foreignQueue = aws.sqs().createQueue(r -> r.queueName("foreign-q")).queueUrl();
     String arn =
         aws.sqs()
@@ -119,7 +136,7 @@ class RulesIT {
 
   @Test
   void applyWiresQueuesDlqsPermissionsTableAndAlarms() {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
     assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
 
     String url = aws.sqs().getQueueUrl(r -> r.queueName("document-processing")).queueUrl();
@@ -195,7 +212,7 @@ class RulesIT {
 
   @Test
   void anUploadedObjectsEventArrivesInTheTargetQueue() {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
     assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
 
     String key = "uploads/images/my photo é.jpg";
@@ -213,7 +230,7 @@ class RulesIT {
 
   @Test
   void invalidConfigurationExitsThreeAndChangesNothing() throws IOException {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(
         bad, Files.readString(PIPELINE).replace("suffix: .png }", "suffix: \"*.png\" }"));
@@ -230,7 +247,7 @@ class RulesIT {
 
   @Test
   void applyAsksFirstAndDryRunChangesNothing() {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
 
     Cli.Result noTerminal = s3proc("rules", "apply", "-f", PIPELINE.toString());
     assertThat(noTerminal.exitCode()).isEqualTo(2);
@@ -267,7 +284,7 @@ class RulesIT {
 
   @Test
   void aRuleOverlappingAForeignConfigurationIsCaughtBeforeS3SeesIt() {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
     String q = aws.sqs().createQueue(r -> r.queueName("other")).queueUrl();
     aws.s3()
         .putBucketNotificationConfiguration(
@@ -315,7 +332,7 @@ class RulesIT {
 
   @Test
   void theSdksOwnEndpointSettingIsHonouredWithoutEndpointUrl() {
-    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    createBuckets();
     System.setProperty("aws.endpointUrl", Moto.endpoint());
     try {
       Cli.Result r = cli.run("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Reads and writes the audit table laid out by {@link AuditSchema}: attempts, the idempotency
@@ -189,6 +191,52 @@ public final class AuditTrail {
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
+    }
+  }
+
+  /**
+   * Records a successful attempt and settles its claim SUCCEEDED in one transaction, so that no
+   * crash can leave one without the other: a SUCCEEDED record always means a later delivery is a
+   * duplicate. False, and nothing written, when another attempt took the claim over after this
+   * one's deadline passed.
+   */
+  public boolean complete(AuditRecord succeeded, String token, Instant now) {
+    Map<String, AttributeValue> claimKey =
+        marker(succeeded.bucket(), succeeded.key(), succeeded.versionId(), token);
+    try {
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  TransactWriteItem.builder()
+                      .put(p -> p.tableName(table).item(toItem(succeeded)))
+                      .build(),
+                  TransactWriteItem.builder()
+                      .update(
+                          u ->
+                              u.tableName(table)
+                                  .key(claimKey)
+                                  .updateExpression(
+                                      "SET #st = :s, settledAt = :now ADD released :one")
+                                  .conditionExpression("attemptId = :a AND #st = :processing")
+                                  .expressionAttributeNames(Map.of("#st", "status"))
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":s", s(Status.SUCCEEDED.name()),
+                                          ":now", n(now.toEpochMilli()),
+                                          ":one", n(1),
+                                          ":a", s(succeeded.attemptId()),
+                                          ":processing", s(Status.PROCESSING.name()))))
+                      .build()));
+      return true;
+    } catch (TransactionCanceledException e) {
+      boolean claimLost =
+          e.hasCancellationReasons()
+              && e.cancellationReasons().stream()
+                  .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+      if (claimLost) {
+        return false;
+      }
+      throw e;
     }
   }
 

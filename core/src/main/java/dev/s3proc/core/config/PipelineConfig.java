@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A validated pipeline file ({@code config/pipeline.yaml}): the buckets, their notification rules,
- * the queues those rules feed, the audit table and the budget.
+ * the queues those rules feed, the audit table, the budget and where outputs go.
  */
 public record PipelineConfig(
     String pipeline,
@@ -16,7 +16,8 @@ public record PipelineConfig(
     List<Bucket> buckets,
     Map<String, Queue> queues,
     Audit audit,
-    Budget budget) {
+    Budget budget,
+    Outputs outputs) {
 
   /** The notification-configuration id prefix that marks what this pipeline owns. */
   public String ownedIdPrefix() {
@@ -106,4 +107,15 @@ public record PipelineConfig(
   public record Audit(String table, Duration ttl) {}
 
   public record Budget(BigDecimal costPerFile) {}
+
+  /**
+   * Where the processors write what they derive: a bucket of its own (the reference pipeline's
+   * choice) or, when {@code bucket} is null, a prefix of the bucket the upload is in.
+   */
+  public record Outputs(String bucket, String prefix, Position position) {
+    /** The bucket the outputs of an upload in {@code uploadBucket} go to. */
+    public String bucketFor(String uploadBucket) {
+      return bucket != null ? bucket : uploadBucket;
+    }
+  }
 }

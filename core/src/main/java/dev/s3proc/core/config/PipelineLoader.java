@@ -4,6 +4,7 @@ import dev.s3proc.core.config.PipelineConfig.Audit;
 import dev.s3proc.core.config.PipelineConfig.Bucket;
 import dev.s3proc.core.config.PipelineConfig.Budget;
 import dev.s3proc.core.config.PipelineConfig.Dlq;
+import dev.s3proc.core.config.PipelineConfig.Outputs;
 import dev.s3proc.core.config.PipelineConfig.Queue;
 import dev.s3proc.core.config.PipelineConfig.Rule;
 import dev.s3proc.core.config.PipelineConfig.Target;
@@ -45,7 +46,7 @@ public final class PipelineLoader {
   static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
   private static final Set<String> TOP_KEYS =
-      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget");
+      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget", "outputs");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "events", "filter", "target");
@@ -57,6 +58,10 @@ public final class PipelineLoader {
   private static final Set<String> DLQ_KEYS = Set.of("name", "maxReceiveCount", "retention");
   private static final Set<String> AUDIT_KEYS = Set.of("table", "ttl");
   private static final Set<String> BUDGET_KEYS = Set.of("costPerFile");
+  private static final Set<String> OUTPUTS_KEYS = Set.of("bucket", "prefix");
+
+  /** Where outputs go when the pipeline file does not say: beside the uploads, under this. */
+  public static final String DEFAULT_OUTPUT_PREFIX = "processed/";
 
   private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -179,9 +184,17 @@ public final class PipelineLoader {
     }
     Map<String, Queue> queues = queues(top.get("queues"));
     List<Bucket> buckets = buckets(top.get("buckets"), root);
+    Outputs outputs = outputs(top.get("outputs"));
     crossChecks(buckets, queues);
+    OutputLoops.check(buckets, queues, outputs, this::error, this::warning);
     return new PipelineConfig(
-        pipeline, region, buckets, queues, audit(top.get("audit")), budget(top.get("budget")));
+        pipeline,
+        region,
+        buckets,
+        queues,
+        audit(top.get("audit")),
+        budget(top.get("budget")),
+        outputs);
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
@@ -705,6 +718,40 @@ public final class PipelineLoader {
       }
     }
     return new Budget(cost);
+  }
+
+  private Outputs outputs(NodeTuple entry) {
+    if (entry == null) {
+      return new Outputs(null, DEFAULT_OUTPUT_PREFIX, Position.UNKNOWN);
+    }
+    Position at = pos(entry.getKeyNode());
+    Map<String, NodeTuple> f = fields(entry.getValueNode(), OUTPUTS_KEYS, "outputs");
+    if (f == null) {
+      return new Outputs(null, DEFAULT_OUTPUT_PREFIX, at);
+    }
+    String bucket = null;
+    if (f.containsKey("bucket")) {
+      bucket = scalar(f.get("bucket").getValueNode(), "outputs", "a bucket name");
+      Position p = pos(f.get("bucket").getValueNode());
+      if (bucket != null) {
+        BucketNames.problem(bucket)
+            .ifPresent(why -> error(p, "outputs", "invalid bucket name: it " + why));
+      }
+    }
+    String prefix = bucket == null ? DEFAULT_OUTPUT_PREFIX : "";
+    if (f.containsKey("prefix")) {
+      String p = scalar(f.get("prefix").getValueNode(), "outputs", "a key prefix");
+      prefix = p == null ? prefix : p;
+      if (prefix.contains("*") || prefix.contains("?")) {
+        error(
+            pos(f.get("prefix").getValueNode()),
+            "outputs",
+            "prefix '"
+                + prefix
+                + "' contains a wildcard: it is a literal key prefix, e.g. processed/");
+      }
+    }
+    return new Outputs(bucket, prefix, at);
   }
 
   // ---- checks across rules -----------------------------------------------------------------

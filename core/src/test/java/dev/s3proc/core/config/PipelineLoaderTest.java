@@ -347,4 +347,127 @@ class PipelineLoaderTest {
         .as(String.join("\n", found))
         .isSorted();
   }
+
+  // ---- the loop guard --------------------------------------------------------------------
+
+  /** The issue's runaway: outputs beside the uploads, and a rule with no filter. */
+  @Test
+  void aRuleThatFiresOnTheProcessorsOutputsIsRejectedWithItsLine() {
+    String yaml =
+        oneBucket(
+                """
+                - id: everything
+                  events: [s3:ObjectCreated:*]
+                  target: { queue: image-processing }
+                """)
+            + """
+            queues:
+              image-processing: { processor: image, dlq: {} }
+            """;
+    assertThat(errors(yaml))
+        .singleElement()
+        .asString()
+        .startsWith("p.yaml:6:9: error: rule everything: fires on the processors' own outputs")
+        .contains("s3://terminus-uploads/processed/thumbnails/…/w256.jpg on s3:ObjectCreated:*")
+        .contains("outputs: { bucket: NAME }");
+  }
+
+  @Test
+  void aRuleOnTheOutputPrefixOrTheOutputBucketIsALoopButOneOutsideIsNot() {
+    String queues = "queues:\n  image-processing: { processor: image, dlq: {} }\n";
+    String onPrefix =
+        """
+        - id: processed-too
+          events: [s3:ObjectCreated:Put]
+          filter: { prefix: processed/ }
+          target: { queue: image-processing }
+        """;
+    assertThat(errors(oneBucket(onPrefix) + queues))
+        .singleElement()
+        .asString()
+        .contains("rule processed-too: fires on the processors' own outputs");
+    String noOutputCanMatch =
+        """
+        - id: pdfs-anywhere
+          events: [s3:ObjectCreated:*]
+          filter: { suffix: .pdf }
+          target: { queue: image-processing }
+        """;
+    assertThat(errors(oneBucket(noOutputCanMatch) + queues)).isEmpty();
+
+    String separate =
+        HEAD
+            + """
+            outputs: { bucket: terminus-processed }
+            buckets:
+              - name: terminus-uploads
+                rules:
+                  - id: all-uploads
+                    events: [s3:ObjectCreated:*]
+                    target: { queue: image-processing }
+              - name: terminus-processed
+                rules:
+                  - id: reprocess
+                    events: [s3:ObjectCreated:*]
+                    filter: { suffix: .jpg }
+                    target: { queue: image-processing }
+            """
+            + queues;
+    assertThat(errors(separate))
+        .singleElement()
+        .asString()
+        .startsWith("p.yaml:12:9: error: rule reprocess: fires on the processors' own outputs")
+        .contains("every object in terminus-processed is an output");
+  }
+
+  @Test
+  void aRuleOnTheOutputsFeedingAQueueNoProcessorConsumesIsAWarning() {
+    String yaml =
+        HEAD
+            + """
+            outputs: { bucket: terminus-processed }
+            buckets:
+              - name: terminus-processed
+                rules:
+                  - id: publish-outputs
+                    events: [s3:ObjectCreated:*]
+                    target: { queue: downstream }
+            queues:
+              downstream: { dlq: {} }
+            """;
+    PipelineLoader.Result r = load(yaml);
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.warnings())
+        .extracting(Diagnostic::format)
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("rule publish-outputs: can fire on the processors' outputs")
+                    .contains("queue downstream (not an s3proc processor)"));
+  }
+
+  @Test
+  void outputsNeedAValidBucketAndAPrefixWhereRulesWatch() {
+    String yaml =
+        HEAD
+            + """
+            outputs: { bucket: Bad_Bucket }
+            buckets: []
+            """;
+    assertThat(errors(yaml)).singleElement().asString().contains("outputs: invalid bucket name");
+    String noPrefix =
+        oneBucket(
+                """
+                - id: images
+                  events: [s3:ObjectCreated:*]
+                  filter: { prefix: uploads/ }
+                  target: { queue: q }
+                """)
+            + "outputs: { bucket: terminus-uploads }\nqueues:\n  q: { processor: image, dlq: {} }\n";
+    assertThat(errors(noPrefix))
+        .singleElement()
+        .asString()
+        .contains("rule images: fires on the processors' own outputs")
+        .contains("every object in terminus-uploads is an output");
+  }
 }

@@ -1,10 +1,10 @@
 package dev.s3proc.handlers.document;
 
+import dev.s3proc.core.config.OutputKeys;
 import dev.s3proc.handlers.runtime.Input;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
-import dev.s3proc.handlers.runtime.SafeKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,8 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.document.DocumentHandler::handleRequest}: PDF text to
- * OUTPUT_PREFIX/text/KEY.txt, page count, title and author in the trail; MAX_PAGES (default 2000)
- * and MAX_PDF_BYTES (default 200 MB) bound the work.
+ * OUTPUT_PREFIX/text/KEY.txt (the key whole: report.pdf.txt), page count, title and author in the
+ * trail; MAX_PAGES (default 2000) and MAX_PDF_BYTES (default 200 MB) bound the work.
  */
 public class DocumentHandler extends ProcessorHandler {
   public DocumentHandler() {
@@ -62,7 +62,7 @@ public class DocumentHandler extends ProcessorHandler {
         TextExtractor.Extracted e = extractor.extract(spool.toFile());
         String out =
             input.put(
-                "text/" + SafeKeys.stem(SafeKeys.derive(input.key())) + ".txt",
+                OutputKeys.text(input.key()),
                 e.text().getBytes(StandardCharsets.UTF_8),
                 "text/plain; charset=utf-8");
         Map<String, String> meta = new LinkedHashMap<>();

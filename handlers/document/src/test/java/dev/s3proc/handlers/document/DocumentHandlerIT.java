@@ -32,7 +32,7 @@ class DocumentHandlerIT {
 
     String text =
         new String(
-            h.get("processed/text/uploads/documents/Q3 report+final é.txt"),
+            h.get("processed/text/uploads/documents/Q3 report+final é.pdf.txt"),
             StandardCharsets.UTF_8);
     assertThat(text).contains("Page 1: Hello from s3proc", "Page 3: Hello from s3proc");
     assertThat(h.history(key))
@@ -46,7 +46,7 @@ class DocumentHandlerIT {
                   .containsEntry("author", "Finance Team");
               assertThat(r.outputs())
                   .containsExactly(
-                      "s3://terminus-uploads/processed/text/uploads/documents/Q3 report+final é.txt");
+                      "s3://terminus-uploads/processed/text/uploads/documents/Q3 report+final é.pdf.txt");
             });
   }
 

@@ -1,10 +1,10 @@
 package dev.s3proc.handlers.image;
 
+import dev.s3proc.core.config.OutputKeys;
 import dev.s3proc.handlers.runtime.Input;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
-import dev.s3proc.handlers.runtime.SafeKeys;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,15 +56,14 @@ public class ImageHandler extends ProcessorHandler {
       try (InputStream in = input.open()) {
         t = thumbnailer.make(in);
       }
-      String base = "thumbnails/" + SafeKeys.derive(input.key()) + "/w";
-      String ext = t.format().equals("png") ? ".png" : ".jpg";
+      String ext = t.format().equals("png") ? "png" : "jpg";
       List<String> outputs = new ArrayList<>();
       for (var e : t.images().entrySet()) {
         outputs.add(
             input.put(
-                base + e.getKey() + ext,
+                OutputKeys.thumbnail(input.key(), e.getKey(), ext),
                 e.getValue(),
-                ext.equals(".png") ? "image/png" : "image/jpeg"));
+                ext.equals("png") ? "image/png" : "image/jpeg"));
       }
       Map<String, String> metadata = new java.util.LinkedHashMap<>();
       metadata.put("format", t.format());

@@ -1,7 +1,7 @@
 package dev.s3proc.handlers.validate;
 
+import dev.s3proc.handlers.runtime.KeyNames;
 import dev.s3proc.handlers.runtime.PermanentFailure;
-import dev.s3proc.handlers.runtime.SafeKeys;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,8 +58,7 @@ public final class ContentValidator {
     }
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
     String detected =
-        Detector.TIKA.detect(
-            in, SafeKeys.derive(key).replaceAll(".*/", "")); // reads the head, then resets
+        Detector.TIKA.detect(in, KeyNames.fileName(key)); // reads the head, then resets
     DigestInputStream digest = new DigestInputStream(in, sha);
     byte[] buffer = new byte[BUFFER];
     long total = 0;
@@ -72,7 +71,7 @@ public final class ContentValidator {
     if (total == 0) {
       throw PermanentFailure.empty();
     }
-    String ext = SafeKeys.extension(key);
+    String ext = KeyNames.extension(key);
     Set<String> expected = EXPECTED.get(ext);
     if (expected == null) {
       throw new PermanentFailure(
