@@ -6,5 +6,10 @@ import picocli.CommandLine.Command;
     name = "audit",
     mixinStandardHelpOptions = true,
     description = "What happened to every file: the audit trail the handlers write.",
-    subcommands = {ShowCommand.class, AuditListCommand.class, StatsCommand.class})
+    subcommands = {
+      ShowCommand.class,
+      AuditListCommand.class,
+      StatsCommand.class,
+      ReconcileCommand.class
+    })
 public class AuditCommand {}

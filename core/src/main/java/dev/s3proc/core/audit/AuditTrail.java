@@ -302,6 +302,49 @@ public final class AuditTrail {
 
   // ---- reading ---------------------------------------------------------------------------
 
+  /**
+   * An idempotency marker as read back: which event it is for, how it stands, and until when the
+   * attempt holding it may run.
+   */
+  public record Marker(
+      String version, String token, Status status, String attemptId, Instant leaseUntil) {}
+
+  /** Everything the trail holds of one object: its attempts, newest first, and its markers. */
+  public record ObjectState(List<AuditRecord> attempts, List<Marker> markers) {}
+
+  /** Attempts and markers of one object, from one Query of its partition (paged). */
+  public ObjectState object(String bucket, String key) {
+    List<AuditRecord> attempts = new ArrayList<>();
+    List<Marker> markers = new ArrayList<>();
+    QueryRequest q =
+        QueryRequest.builder()
+            .tableName(table)
+            .scanIndexForward(false)
+            .keyConditionExpression("#pk = :pk")
+            .expressionAttributeNames(Map.of("#pk", AuditSchema.PK))
+            .expressionAttributeValues(Map.of(":pk", s(AuditSchema.partitionKey(bucket, key))))
+            .build();
+    for (Map<String, AttributeValue> i : dynamo.queryPaginator(q).items()) {
+      String sk = str(i, AuditSchema.SK);
+      if (sk.startsWith(AuditSchema.ATTEMPT_PREFIX)) {
+        attempts.add(fromItem(i));
+      } else if (sk.startsWith(AuditSchema.DONE_PREFIX)) {
+        String rest = sk.substring(AuditSchema.DONE_PREFIX.length());
+        int hash = rest.indexOf('#');
+        String version = hash < 0 ? rest : rest.substring(0, hash);
+        Long lease = num(i, "leaseUntil");
+        markers.add(
+            new Marker(
+                "null".equals(version) ? null : version,
+                hash < 0 ? "" : rest.substring(hash + 1),
+                Status.valueOf(str(i, "status")),
+                str(i, "attemptId"),
+                lease == null ? null : Instant.ofEpochMilli(lease)));
+      }
+    }
+    return new ObjectState(attempts, markers);
+  }
+
   /** Every attempt on one object, newest first, in one Query (paged). */
   public List<AuditRecord> history(String bucket, String key, String version) {
     List<AuditRecord> out = new ArrayList<>();

@@ -39,7 +39,11 @@ public class DocumentHandler extends ProcessorHandler {
     private final long maxBytes;
 
     DocumentProcessor(Map<String, String> env) {
-      this.extractor = new TextExtractor(Integer.parseInt(env.getOrDefault("MAX_PAGES", "2000")));
+      this.extractor =
+          new TextExtractor(
+              Integer.parseInt(env.getOrDefault("MAX_PAGES", "2000")),
+              Long.parseLong(env.getOrDefault("MAX_TEXT_CHARS", "20000000")),
+              Long.parseLong(env.getOrDefault("MAX_PAGE_GLYPHS", "500000")));
       this.maxBytes =
           Long.parseLong(env.getOrDefault("MAX_PDF_BYTES", Long.toString(200L * 1024 * 1024)));
     }
@@ -59,7 +63,7 @@ public class DocumentHandler extends ProcessorHandler {
         try (InputStream in = input.open()) {
           Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
         }
-        TextExtractor.Extracted e = extractor.extract(spool.toFile());
+        TextExtractor.Extracted e = extractor.extract(spool.toFile(), input.deadline());
         String out =
             input.put(
                 OutputKeys.text(input.key()),
@@ -99,7 +103,7 @@ public class DocumentHandler extends ProcessorHandler {
           }
           doc.save(pdf.toFile());
         }
-        extractor.extract(pdf.toFile());
+        extractor.extract(pdf.toFile(), java.time.Instant.now().plusSeconds(60));
       } finally {
         Files.deleteIfExists(pdf);
       }

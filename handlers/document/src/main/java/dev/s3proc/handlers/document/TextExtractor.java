@@ -3,29 +3,101 @@ package dev.s3proc.handlers.document;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessStreamCache;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
 
 /**
- * Text, page count, title and author of a PDF with PDFBox, within page and size limits; an
+ * Text, page count, title and author of a PDF with PDFBox, within page, text and time limits; an
  * encrypted or broken PDF is a clean permanent failure. The PDF is read from a file, not memory:
- * PDFBox needs random access, and a spooled file keeps a large PDF off the heap.
+ * PDFBox needs random access, and a spooled file keeps a large PDF off the heap. The work is
+ * bounded, because a small file can ask for a great deal: a 670 KB PDF whose one page inflates to
+ * 200 million glyphs would hold them all in memory at once (PDFBox keeps a page's glyphs until the
+ * page ends) and take the heap.
  */
 public final class TextExtractor {
-  private final int maxPages;
+  /** Time kept back at the end of an attempt to record its outcome. */
+  static final Duration MARGIN = Duration.ofSeconds(3);
 
-  public TextExtractor(int maxPages) {
+  private final int maxPages;
+  private final long maxChars;
+  private final long maxPageGlyphs;
+
+  public TextExtractor(int maxPages, long maxChars, long maxPageGlyphs) {
     this.maxPages = maxPages;
+    this.maxChars = maxChars;
+    this.maxPageGlyphs = maxPageGlyphs;
+  }
+
+  /** Thrown from inside PDFBox's content stream processing, to stop it at a limit. */
+  private static final class LimitReached extends RuntimeException {
+    final PermanentFailure failure;
+
+    LimitReached(PermanentFailure failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  /** A text stripper that counts what it is given and stops at the limits. */
+  private final class BoundedStripper extends PDFTextStripper {
+    private final Instant stopAt;
+    private long chars;
+    private long pageGlyphs;
+
+    BoundedStripper(Instant deadline) {
+      this.stopAt = deadline.minus(MARGIN);
+    }
+
+    @Override
+    protected void startPage(PDPage page) throws IOException {
+      pageGlyphs = 0;
+      super.startPage(page);
+    }
+
+    @Override
+    protected void processTextPosition(TextPosition text) {
+      chars += text.getUnicode() == null ? 1 : text.getUnicode().length();
+      if (++pageGlyphs > maxPageGlyphs) {
+        throw new LimitReached(
+            new PermanentFailure(
+                "TOO_LARGE",
+                "page "
+                    + getCurrentPageNo()
+                    + " draws more than "
+                    + maxPageGlyphs
+                    + " glyphs (MAX_PAGE_GLYPHS): refused before it takes the memory"));
+      }
+      if (chars > maxChars) {
+        throw new LimitReached(
+            new PermanentFailure(
+                "TOO_LARGE",
+                "the text is over " + maxChars + " characters (MAX_TEXT_CHARS): refused"));
+      }
+      if ((pageGlyphs & 0xfff) == 0 && Instant.now().isAfter(stopAt)) {
+        throw new LimitReached(
+            new PermanentFailure(
+                "TOO_LARGE",
+                "text extraction would not finish before the function's timeout (stopped at page "
+                    + getCurrentPageNo()
+                    + ")"));
+      }
+      super.processTextPosition(text);
+    }
   }
 
   public record Extracted(String text, int pages, String title, String author) {}
 
-  public Extracted extract(File pdf) throws PermanentFailure, IOException {
+  /** Extracts the text, giving up with TOO_LARGE a little before {@code deadline}. */
+  public Extracted extract(File pdf, Instant deadline) throws PermanentFailure, IOException {
     RandomAccessStreamCache.StreamCacheCreateFunction cache =
         MemoryUsageSetting.setupTempFileOnly().streamCache;
     PDDocument doc;
@@ -49,11 +121,13 @@ public final class TextExtractor {
       }
       String text;
       try {
-        PDFTextStripper stripper = new PDFTextStripper();
+        PDFTextStripper stripper = new BoundedStripper(deadline);
         // The overlap check compares every glyph with its neighbours to drop fake-bold doubles; it
         // is most of the stripper's time and pdftotext does without it.
         stripper.setSuppressDuplicateOverlappingText(false);
         text = stripper.getText(doc);
+      } catch (LimitReached e) {
+        throw e.failure;
       } catch (IOException | RuntimeException e) {
         throw new PermanentFailure("CORRUPT", "the PDF's content is broken: " + e.getMessage(), e);
       }

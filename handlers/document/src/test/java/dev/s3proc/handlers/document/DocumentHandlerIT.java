@@ -78,6 +78,26 @@ class DocumentHandlerIT {
     assertThat(h.dlq()).hasSize(3);
   }
 
+  /**
+   * The issue's hostile file: a small PDF whose one page draws 200 million glyphs. Under the tests'
+   * 256 MB heap it fails alone, with its reason, long before it could take the memory.
+   */
+  @Test
+  void aSmallPdfThatAsksForHundredsOfMillionsOfGlyphsIsRefusedNotRunOutOfMemory() throws Exception {
+    byte[] bomb = dev.s3proc.core.testing.HostileFiles.glyphBombPdf(200_000_000L);
+    assertThat(bomb.length).isLessThan(1_000_000);
+    String key = "uploads/documents/glyph-bomb.pdf";
+    var response =
+        h.invoke(
+            new DocumentHandler(h.env(true)),
+            h.event("sqs-moto-s3-event.json", key, bomb.length, h.put(key, bomb)));
+    assertThat(response.path("batchItemFailures")).isEmpty();
+    AuditRecord r = h.history(key).get(0);
+    assertThat(r.errorType()).isEqualTo("TOO_LARGE");
+    assertThat(r.errorMessage()).contains("page 1 draws more than 500000 glyphs");
+    assertThat(h.dlq()).hasSize(1);
+  }
+
   /** The warm-up runs the processing libraries on made-up input; a broken one slows every start. */
   @Test
   void warmUpRunsTheProcessorCleanly() {

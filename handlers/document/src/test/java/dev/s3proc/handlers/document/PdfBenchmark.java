@@ -20,14 +20,14 @@ public final class PdfBenchmark {
     }
     int runs = Integer.parseInt(args[0]);
     File pdf = new File(args[1]);
-    TextExtractor extractor = new TextExtractor(100_000);
+    TextExtractor extractor = new TextExtractor(100_000, Long.MAX_VALUE, Long.MAX_VALUE);
     for (int i = 0; i < 5; i++) {
-      extractor.extract(pdf);
+      extractor.extract(pdf, java.time.Instant.now().plusSeconds(3600));
     }
     List<Double> ms = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
-      extractor.extract(pdf);
+      extractor.extract(pdf, java.time.Instant.now().plusSeconds(3600));
       ms.add((System.nanoTime() - t0) / 1e6);
     }
     Collections.sort(ms);

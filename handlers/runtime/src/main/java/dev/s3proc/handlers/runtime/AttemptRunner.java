@@ -135,7 +135,7 @@ final class AttemptRunner {
     if (claim.previous() != null) {
       takeOver(event, claim.previous());
     }
-    Input input = new Input(s3, event, config);
+    Input input = new Input(s3, event, config, deadline);
     try {
       write(() -> trail.put(base));
       if (claim.abandoned() >= config.maxAbandoned()) {

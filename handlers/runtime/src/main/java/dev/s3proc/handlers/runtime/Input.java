@@ -22,10 +22,21 @@ public final class Input {
   final AtomicLong bytesRead = new AtomicLong();
   final AtomicLong bytesWritten = new AtomicLong();
 
-  Input(S3Client s3, S3ObjectEvent event, HandlerConfig config) {
+  private final java.time.Instant deadline;
+
+  Input(S3Client s3, S3ObjectEvent event, HandlerConfig config, java.time.Instant deadline) {
     this.s3 = s3;
     this.event = event;
     this.config = config;
+    this.deadline = deadline;
+  }
+
+  /**
+   * When the attempt's time is up (the end of the Lambda invocation): work that cannot finish
+   * before it should stop and say so, rather than be killed half-way.
+   */
+  public java.time.Instant deadline() {
+    return deadline;
   }
 
   public S3ObjectEvent event() {
