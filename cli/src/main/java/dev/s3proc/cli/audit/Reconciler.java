@@ -33,7 +33,7 @@ public final class Reconciler {
     PROCESSED,
     /** Its latest attempt failed, with the reason: in the target's DLQ, or being retried. */
     FAILED,
-    /** An attempt is running within its deadline. */
+    /** An attempt is running within its deadline, or a failed one is being retried. */
     IN_PROGRESS,
     /** Uploaded within the grace period: its event may still be on its way. */
     PENDING,
@@ -83,6 +83,7 @@ public final class Reconciler {
       long stalled,
       long neverSeen,
       List<Finding> findings) {
+    @com.fasterxml.jackson.annotation.JsonProperty("unaccounted")
     public long unaccounted() {
       return stalled + neverSeen;
     }
@@ -202,6 +203,18 @@ public final class Reconciler {
             .toList());
   }
 
+  /** How long a retry can take to come: the target queue's visibility timeout, or a minute. */
+  private Duration retryWithin(PipelineConfig.Rule rule) {
+    Duration base = Duration.ofMinutes(1);
+    if (rule.target().type() == PipelineConfig.TargetType.QUEUE) {
+      return config
+          .queue(rule.target().name())
+          .map(q -> q.visibilityTimeout().plus(base))
+          .orElse(base);
+    }
+    return base;
+  }
+
   private PipelineConfig.Bucket bucket(String name) {
     return config.buckets().stream()
         .filter(b -> b.name().equals(name))
@@ -244,9 +257,21 @@ public final class Reconciler {
     if (mine.stream().anyMatch(a -> a.status() == Status.SUCCEEDED)) {
       state = State.PROCESSED;
       detail = null;
-    } else if (latest != null && latest.status() == Status.FAILED) {
+    } else if (latest != null && latest.status() == Status.FAILED && !latest.retrying()) {
       state = State.FAILED;
       detail = latest.errorType() + ": " + latest.errorMessage();
+    } else if (latest != null && latest.retrying()) {
+      // the retry comes when the message's visibility timeout ends; none by then means it is lost
+      Instant retryBy =
+          (latest.finishedAt() != null ? latest.finishedAt() : latest.startedAt())
+              .plus(retryWithin(rule))
+              .plus(grace);
+      state = retryBy.isAfter(now) ? State.IN_PROGRESS : State.STALLED;
+      detail =
+          (state == State.IN_PROGRESS ? "to be retried after " : "no retry came after ")
+              + latest.errorType()
+              + ": "
+              + latest.errorMessage();
     } else {
       Instant deadline =
           latest != null && latest.status() == Status.PROCESSING

@@ -34,10 +34,18 @@ public final class LocalStack {
   private final ClientFactory clients;
   private final Map<String, String> env;
 
+  private Duration giveUpAfter = Duration.ofSeconds(60);
+
   public LocalStack(LocalState state, ClientFactory clients, Map<String, String> env) {
     this.state = state;
     this.clients = clients;
     this.env = env;
+  }
+
+  /** How long the runner it starts waits for an unanswering moto before it stops. */
+  public LocalStack giveUpAfter(Duration d) {
+    this.giveUpAfter = d;
+    return this;
   }
 
   /** What {@code local status} reports. */
@@ -249,6 +257,8 @@ public final class LocalStack {
             "local",
             "runner",
             "--local",
+            "--give-up-after",
+            dev.s3proc.core.config.Durations.format(giveUpAfter),
             "-f",
             pipelineFile.toAbsolutePath().toString()));
     ProcessBuilder pb =
@@ -269,6 +279,15 @@ public final class LocalStack {
     childEnv.put("AWS_SECRET_ACCESS_KEY", "s3proc-local");
     childEnv.remove("AWS_SESSION_TOKEN");
     childEnv.remove("AWS_PROFILE");
+    // Per-service endpoints the user set reach the handlers (the SDK's AWS_ENDPOINT_URL_<SERVICE>),
+    // e.g. a proxy in front of DynamoDB to see the pipeline under faults; the runner's own polling
+    // always goes to the stack.
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("AWS_ENDPOINT_URL_")) {
+            childEnv.put(k, v);
+          }
+        });
     Process p;
     try {
       p = pb.start();

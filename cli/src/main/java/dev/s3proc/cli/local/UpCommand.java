@@ -25,6 +25,14 @@ public class UpCommand implements Callable<Integer> {
 
   @Mixin PipelineFile file;
 
+  @Option(
+      names = "--give-up-after",
+      defaultValue = "60s",
+      paramLabel = "D",
+      description =
+          "The runner stops when moto_server has not answered for this long (default: ${DEFAULT-VALUE}).")
+  String giveUpAfter;
+
   private final Context ctx;
 
   public UpCommand(Context ctx) {
@@ -36,7 +44,14 @@ public class UpCommand implements Callable<Integer> {
     if (port < 1 || port > 65535) {
       throw S3procException.usage("--port " + port + " is not a TCP port (1-65535)");
     }
-    LocalStack stack = new LocalStack(ctx.localState(), ctx.clients(), ctx.env());
+    java.time.Duration giveUp;
+    try {
+      giveUp = dev.s3proc.core.config.Durations.parse(giveUpAfter);
+    } catch (IllegalArgumentException e) {
+      throw S3procException.usage("--give-up-after: " + e.getMessage());
+    }
+    LocalStack stack =
+        new LocalStack(ctx.localState(), ctx.clients(), ctx.env()).giveUpAfter(giveUp);
     var running = stack.running();
     if (running.isPresent()) {
       var restarted = stack.restartRunner(running.get(), HandlerJars.home(ctx.env()));

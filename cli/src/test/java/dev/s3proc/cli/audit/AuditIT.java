@@ -92,6 +92,7 @@ class AuditIT {
         0L,
         requests,
         Map.of(),
+        null,
         null);
   }
 

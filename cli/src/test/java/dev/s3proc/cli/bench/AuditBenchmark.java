@@ -158,6 +158,7 @@ public final class AuditBenchmark {
         40_000L,
         Map.of("lambda", 1L, "sqs", 3L, "dynamoWrite", 4L, "s3Get", 1L, "s3Put", 2L),
         Map.of(),
+        null,
         null);
   }
 

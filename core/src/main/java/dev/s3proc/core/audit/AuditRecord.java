@@ -14,6 +14,9 @@ import java.util.Map;
  * @param deadline when the attempt's claim expires (the end of its Lambda invocation, or of the
  *     runner's or worker's deadline): a PROCESSING attempt past it was killed, timed out or ran out
  *     of memory, and the next delivery takes the object over
+ * @param retry for a FAILED attempt, whether the object is tried again (the message goes back to
+ *     its queue, or Lambda or Step Functions retries): false when it failed for good and was
+ *     dead-lettered
  */
 public record AuditRecord(
     String bucket,
@@ -43,7 +46,8 @@ public record AuditRecord(
     Long bytesWritten,
     Map<String, Long> requests,
     Map<String, String> metadata,
-    Instant deadline) {
+    Instant deadline,
+    Boolean retry) {
 
   public enum Status {
     RECEIVED,
@@ -62,6 +66,11 @@ public record AuditRecord(
   /** Whether this record is a real attempt at processing (not a skip or a deferral). */
   public boolean processed() {
     return status != Status.SKIPPED_DUPLICATE && status != Status.DEFERRED;
+  }
+
+  /** Whether this attempt failed and the object will be tried again. */
+  public boolean retrying() {
+    return status == Status.FAILED && Boolean.TRUE.equals(retry);
   }
 
   /** Upload to done: from the event time (the upload) to the end of this attempt. */

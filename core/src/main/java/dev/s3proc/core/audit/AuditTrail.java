@@ -474,6 +474,9 @@ public final class AuditTrail {
       i.put("metadata", AttributeValue.builder().m(m).build());
     }
     put(i, "deadline", r.deadline() == null ? null : r.deadline().toString());
+    if (r.retry() != null) {
+      i.put("retry", AttributeValue.builder().bool(r.retry()).build());
+    }
     return i;
   }
 
@@ -519,7 +522,8 @@ public final class AuditTrail {
         num(i, "bytesWritten"),
         requests,
         metadata,
-        instant(str(i, "deadline")));
+        instant(str(i, "deadline")),
+        i.containsKey("retry") ? i.get("retry").bool() : null);
   }
 
   private static String truncate(String s, int max) {

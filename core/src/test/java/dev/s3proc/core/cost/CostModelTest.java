@@ -47,6 +47,7 @@ class CostModelTest {
         0L,
         requests,
         Map.of(),
+        null,
         null);
   }
 

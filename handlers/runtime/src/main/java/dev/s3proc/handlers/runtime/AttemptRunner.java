@@ -90,12 +90,17 @@ final class AttemptRunner {
     this.telemetry = telemetry;
   }
 
+  /**
+   * @param lastDelivery whether a failure of this attempt can no longer be retried (the message's
+   *     last receive before SQS dead-letters it): the failure is then recorded as final
+   */
   Outcome run(
       S3ObjectEvent event,
       int attempt,
       Context context,
       boolean firstInInvocation,
-      boolean viaSqs) {
+      boolean viaSqs,
+      boolean lastDelivery) {
     String attemptId = UUID.randomUUID().toString();
     Instant started = Instant.now();
     Instant deadline =
@@ -186,7 +191,7 @@ final class AttemptRunner {
       }
       return new Outcome(Kind.SUCCEEDED, done, null);
     } catch (PermanentFailure e) {
-      return failed(base, event, token, input, e.type(), e.getMessage(), Kind.PERMANENT, e);
+      return failed(base, event, token, input, e.type(), e.getMessage(), Kind.PERMANENT, e, false);
     } catch (TrailUnavailable e) {
       return failed(
           base,
@@ -196,7 +201,8 @@ final class AttemptRunner {
           "AUDIT_UNAVAILABLE",
           "the audit trail could not be written: " + e.getMessage(),
           Kind.TRANSIENT,
-          e.getCause());
+          e.getCause(),
+          !lastDelivery);
     } catch (OutOfMemoryError e) {
       // Whose fault is uncertain where files share a heap: retried, and dead-lettered with this
       // reason on the last delivery if it keeps happening.
@@ -208,7 +214,8 @@ final class AttemptRunner {
           "OUT_OF_MEMORY",
           "ran out of memory processing it (" + e.getMessage() + ")",
           Kind.TRANSIENT,
-          e);
+          e,
+          !lastDelivery);
     } catch (StackOverflowError e) {
       return failed(
           base,
@@ -218,7 +225,8 @@ final class AttemptRunner {
           "TOO_COMPLEX",
           "the file nests too deeply to process (stack overflow)",
           Kind.PERMANENT,
-          e);
+          e,
+          false);
     } catch (RuntimeException | IOException | Error e) {
       Kind kind = e instanceof Error || transientError(e) ? Kind.TRANSIENT : Kind.PERMANENT;
       String type =
@@ -233,7 +241,8 @@ final class AttemptRunner {
           type,
           e.getClass().getSimpleName() + ": " + e.getMessage(),
           kind,
-          e);
+          e,
+          kind == Kind.TRANSIENT && !lastDelivery);
     }
   }
 
@@ -340,8 +349,10 @@ final class AttemptRunner {
       String type,
       String message,
       Kind kind,
-      Throwable e) {
-    AuditRecord failed = finish(base, Status.FAILED, List.of(), type, message, input, Map.of());
+      Throwable e,
+      boolean retry) {
+    AuditRecord failed =
+        withRetry(finish(base, Status.FAILED, List.of(), type, message, input, Map.of()), retry);
     try {
       trail.put(failed);
       settle(event, token, base.attemptId(), Status.FAILED);
@@ -365,6 +376,39 @@ final class AttemptRunner {
             "retry",
             kind == Kind.TRANSIENT));
     return new Outcome(kind, failed, e);
+  }
+
+  private static AuditRecord withRetry(AuditRecord r, boolean retry) {
+    return new AuditRecord(
+        r.bucket(),
+        r.key(),
+        r.versionId(),
+        r.size(),
+        r.eTag(),
+        r.eventName(),
+        r.eventTime(),
+        r.sequencer(),
+        r.workflow(),
+        r.processor(),
+        r.status(),
+        r.attempt(),
+        r.attemptId(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.durationMs(),
+        r.billedMs(),
+        r.memoryMb(),
+        r.architecture(),
+        r.requestId(),
+        r.outputs(),
+        r.errorType(),
+        r.errorMessage(),
+        r.bytesRead(),
+        r.bytesWritten(),
+        r.requests(),
+        r.metadata(),
+        r.deadline(),
+        retry);
   }
 
   /** Throttling, timeouts, 5xx and network trouble are worth a retry; anything else is not. */
@@ -469,7 +513,8 @@ final class AttemptRunner {
         bytesWritten,
         requests,
         metadata,
-        base.deadline());
+        base.deadline(),
+        null);
   }
 
   /** The PROCESSING record an attempt starts with. */
@@ -509,7 +554,8 @@ final class AttemptRunner {
         0L,
         requests,
         Map.of(),
-        deadline);
+        deadline,
+        null);
   }
 
   static String architecture() {

@@ -210,7 +210,8 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       }
       AttemptRunner.Outcome worst = null;
       for (S3ObjectEvent e : events.get()) {
-        AttemptRunner.Outcome o = runner.run(e, receiveCount, context, first, true);
+        AttemptRunner.Outcome o =
+            runner.run(e, receiveCount, context, first, true, config.lastDelivery(receiveCount));
         first = false;
         files++;
         bytes += bytesRead(o);
@@ -268,7 +269,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     long bytes = 0;
     try {
       for (S3ObjectEvent e : events) {
-        AttemptRunner.Outcome o = runner.run(e, 1, context, files == 0, false);
+        AttemptRunner.Outcome o = runner.run(e, 1, context, files == 0, false, false);
         files++;
         bytes += bytesRead(o);
         if (o.kind().retry()) {
@@ -335,7 +336,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             "stepfunctions",
             Tree.text(input, "workflow", null));
     AttemptRunner.Outcome o =
-        runner.run(event, (int) Tree.number(input, "attempt", 1), context, true, false);
+        runner.run(event, (int) Tree.number(input, "attempt", 1), context, true, false, false);
     telemetry.metrics(
         1,
         o.kind() == AttemptRunner.Kind.TRANSIENT || o.kind() == AttemptRunner.Kind.PERMANENT

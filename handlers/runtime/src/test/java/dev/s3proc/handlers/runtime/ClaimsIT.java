@@ -314,7 +314,8 @@ class ClaimsIT {
             0L,
             Map.of(),
             Map.of(),
-            deadline));
+            deadline,
+            null));
   }
 
   private JsonNode invoke(ScriptedHandler handler, JsonNode event, Duration timeout) {
