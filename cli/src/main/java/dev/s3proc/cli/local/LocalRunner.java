@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LocalRunner {
   public static final int MEMORY_MB = 1024;
 
+  /** The environment variable that tells a worker which runner started it. */
+  static final String RUNNER_PID = "S3PROC_RUNNER_PID";
+
   /** Each worker's heap: the four batches it runs at once share it. */
   static final String WORKER_HEAP = "-Xmx768m";
 
@@ -199,6 +202,7 @@ public final class LocalRunner {
             "-f",
             pipelineFile.toAbsolutePath().toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put(RUNNER_PID, Long.toString(ProcessHandle.current().pid()));
     try {
       w.process = pb.start(); // its stdin stays open: the worker ends when the runner is gone
       w.startedAt = Instant.now();

@@ -28,6 +28,10 @@ public class WorkerCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  private static long parentPid() {
+    return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+  }
+
   @Override
   public Integer call() throws Exception {
     var config = file.load(ctx);
@@ -43,12 +47,16 @@ public class WorkerCommand implements Callable<Integer> {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> RunnerCommand.awaitStop(stop, stopped)));
-    ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+    // When the runner dies, however it dies, this process is given another parent at once (even
+    // while the dead runner is not yet reaped, when it would still look alive). The runner says
+    // who it is: it may have died while this JVM was starting.
+    String runner = ctx.env().get(LocalRunner.RUNNER_PID);
+    long parent = runner != null ? Long.parseLong(runner) : parentPid();
     Thread orphanWatch =
         new Thread(
             () -> {
               while (!stop.get()) {
-                if (parent != null && !parent.isAlive()) {
+                if (parentPid() != parent) {
                   ctx.out().out().println("the runner is gone: this worker stops");
                   ctx.out().out().flush();
                   stop.set(true);
