@@ -51,7 +51,7 @@ public class AuditListCommand implements Callable<Integer> {
     if (limit < 1) {
       throw S3procException.usage("--limit must be 1 or more");
     }
-    TimeWindow w = time.window("24h");
+    TimeWindow w = time.window("24h", audit.retention(ctx), ctx.out());
     audit.pipeline(ctx).ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     List<AuditRecord> found;
     try (Progress p =

@@ -41,6 +41,11 @@ public class AuditOptions {
     return Optional.ofNullable(r.config());
   }
 
+  /** How long the trail keeps attempts: the pipeline's audit.ttl, else the default 90 days. */
+  public java.time.Duration retention(Context ctx) {
+    return pipeline(ctx).map(c -> c.audit().ttl()).orElse(java.time.Duration.ofDays(90));
+  }
+
   public String table(Context ctx) {
     if (table != null) {
       return table;

@@ -127,7 +127,7 @@ public class ReconcileCommand implements Callable<Integer> {
                             + ")"));
     ctx.clients().defaultRegion(config.region());
     String b = bucket != null ? bucket : onlyBucket(config);
-    TimeWindow w = time.window("24h");
+    TimeWindow w = time.window("24h", audit.retention(ctx), ctx.out());
     Reconciler reconciler = new Reconciler(ctx.clients(), config, audit.table(ctx));
     Reconciler.Listing listing = reconciler.list(b, prefix, w.since(), w.until(), inventory);
     Reconciler.Result r;

@@ -33,6 +33,10 @@ public class ShowCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  private static void fail(String message) {
+    throw S3procException.usage(message);
+  }
+
   @Override
   public Integer call() {
     if (!uri.startsWith("s3://")
@@ -42,6 +46,8 @@ public class ShowCommand implements Callable<Integer> {
     }
     String bucket = uri.substring(5, uri.indexOf('/', 5));
     String key = uri.substring(uri.indexOf('/', 5) + 1);
+    dev.s3proc.core.config.BucketNames.problem(bucket)
+        .ifPresent(why -> fail("'" + bucket + "' in " + uri + " is not a bucket name: it " + why));
     audit.pipeline(ctx).ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     List<AuditRecord> attempts =
         new AuditReader(ctx.clients(), audit.table(ctx)).history(bucket, key, version);

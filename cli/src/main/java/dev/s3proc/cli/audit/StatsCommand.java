@@ -79,7 +79,7 @@ public class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TimeWindow w = time.window("24h");
+    TimeWindow w = time.window("24h", audit.retention(ctx), ctx.out());
     audit.pipeline(ctx).ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     List<AuditRecord> attempts;
     try (Progress p =

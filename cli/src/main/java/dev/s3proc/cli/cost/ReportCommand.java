@@ -82,7 +82,7 @@ public class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Output out = ctx.out();
-    TimeWindow w = time.window("30d");
+    TimeWindow w = time.window("30d", audit.retention(ctx), ctx.out());
     var pipeline = audit.pipeline(ctx);
     pipeline.ifPresent(c -> ctx.clients().defaultRegion(c.region()));
     Pricing prices = loadPricing();

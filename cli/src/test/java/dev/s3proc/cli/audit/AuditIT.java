@@ -10,6 +10,8 @@ import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditRecord.Status;
 import dev.s3proc.core.audit.AuditSchema;
 import dev.s3proc.core.audit.AuditTrail;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** audit and cost on moto, over trails written by the handlers' own writer; never a Scan. */
 @ExtendWith(Moto.class)
@@ -136,6 +139,23 @@ class AuditIT {
     Cli.Result table = s3proc("audit", "show", "s3://terminus-uploads/" + key);
     assertThat(table.out()).contains("SUCCEEDED", "CORRUPT: not a jpeg", "1024MB");
     assertThat(s3proc("audit", "show", "terminus-uploads/x").exitCode()).isEqualTo(2);
+    Cli.Result bad = s3proc("audit", "show", "s3://BAD_B!/x");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("'BAD_B!' in s3://BAD_B!/x is not a bucket name");
+  }
+
+  /** --since 36500d was 292,000 Queries: a window is cut where the trail's TTL ends. */
+  @Test
+  void aWindowReachingPastTheTrailsTtlIsCutThereWithANote() {
+    RequestCounter.reset();
+    Cli.Result r = s3proc("audit", "list", "--since", "36500d");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("the trail keeps attempts for audit.ttl 90d, so nothing older");
+    assertThat(RequestCounter.count("DynamoDb.Query"))
+        .isEqualTo(92L * dev.s3proc.core.audit.AuditSchema.TIME_SHARDS);
+    Cli.Result before = s3proc("audit", "list", "--since", "400d", "--until", "300d");
+    assertThat(before.exitCode()).isEqualTo(2);
+    assertThat(before.err()).contains("the window ends before anything the trail keeps");
   }
 
   @Test
@@ -365,5 +385,23 @@ class AuditIT {
     Cli.Result p = s3proc("cost", "report", "--pricing", "nope.yaml");
     assertThat(p.exitCode()).isEqualTo(3);
     assertThat(p.err()).contains("nope.yaml: pricing file not found");
+  }
+
+  @Test
+  void aNegativeOrMalformedPriceIsInvalidConfigurationInOneLine(@TempDir Path tmp)
+      throws Exception {
+    Path negative = tmp.resolve("negative.yaml");
+    Files.writeString(
+        negative,
+        Files.readString(Path.of("../config/pricing.yaml"))
+            .replaceFirst("price: [0-9.]+", "price: -5.0"));
+    Cli.Result r = s3proc("cost", "report", "--pricing", negative.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err().strip()).doesNotContain("\n").contains("is negative (-5.0)");
+    Path broken = tmp.resolve("broken.yaml");
+    Files.writeString(broken, "prices: { s3Get: [1\n");
+    Cli.Result b = s3proc("cost", "report", "--pricing", broken.toString());
+    assertThat(b.exitCode()).isEqualTo(3);
+    assertThat(b.err().strip()).doesNotContain("\n").contains("YAML syntax");
   }
 }

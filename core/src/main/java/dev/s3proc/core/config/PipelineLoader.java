@@ -12,8 +12,6 @@ import dev.s3proc.core.config.PipelineConfig.TargetType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,10 +104,20 @@ public final class PipelineLoader {
     this.file = file;
   }
 
+  /**
+   * A pipeline file is a few kilobytes; anything past this is not one. The cap also bounds the
+   * parser's worst case: SnakeYAML copies its read window for every chunk of a token, so one huge
+   * scalar costs the square of its length (8 MB took 54 s and 1.1 GB); at 256 KiB the worst case is
+   * under a second.
+   */
+  public static final int MAX_FILE_BYTES = 256 << 10;
+
   public static Result load(Path path) {
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      text = TextFiles.read(path, MAX_FILE_BYTES);
+    } catch (TextFiles.Refused e) {
+      return failure(path.toString(), e.getMessage());
     } catch (NoSuchFileException e) {
       return failure(
           path.toString(),
@@ -878,12 +886,16 @@ public final class PipelineLoader {
       }
       if (!allowed.contains(key)) {
         String hint =
-            DidYouMean.suggest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
+            key.length() > 64
+                ? ""
+                : DidYouMean.suggest(key, allowed)
+                    .map(s -> "did you mean '" + s + "'? ")
+                    .orElse("");
         error(
             pos(t.getKeyNode()),
             subject,
             "unknown key '"
-                + key
+                + (key.length() > 64 ? key.substring(0, 64) + "…" : key)
                 + "': "
                 + hint
                 + "expected one of "
@@ -938,8 +950,24 @@ public final class PipelineLoader {
     return value;
   }
 
+  /** No setting takes more than S3's longest, a 1,024-character filter prefix. */
+  static final int MAX_SCALAR = 1024;
+
   private String scalar(Node node, String subject, String expected) {
     if (node instanceof ScalarNode s) {
+      if (s.getValue().length() > MAX_SCALAR) {
+        error(
+            pos(node),
+            subject,
+            "expected "
+                + expected
+                + ", found a value of "
+                + s.getValue().length()
+                + " characters (no setting takes more than "
+                + MAX_SCALAR
+                + ")");
+        return null;
+      }
       return s.getValue();
     }
     error(pos(node), subject, "expected " + expected + ", found " + describe(node));
@@ -992,7 +1020,7 @@ public final class PipelineLoader {
       return "a list";
     }
     String v = ((ScalarNode) node).getValue();
-    return v.isEmpty() ? "nothing" : "'" + v + "'";
+    return v.isEmpty() ? "nothing" : "'" + (v.length() > 80 ? v.substring(0, 80) + "…" : v) + "'";
   }
 
   private static Position pos(Node node) {

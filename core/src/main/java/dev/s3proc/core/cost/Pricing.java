@@ -1,11 +1,8 @@
 package dev.s3proc.core.cost;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,12 +53,23 @@ public record Pricing(String region, Map<String, Price> prices) {
   @SuppressWarnings("unchecked")
   public static Pricing load(Path file) {
     Object root;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+    try {
+      String text = dev.s3proc.core.config.TextFiles.read(file, 256 << 10);
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    } catch (dev.s3proc.core.config.TextFiles.Refused e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(file + ": pricing file not found");
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      throw new IllegalArgumentException(
+          file
+              + (mark == null ? "" : ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1))
+              + ": not a readable pricing file: YAML syntax: "
+              + oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ": not a readable pricing file: " + e.getMessage());
+      throw new IllegalArgumentException(
+          file + ": not a readable pricing file: " + oneLine(String.valueOf(e.getMessage())));
     }
     if (!(root instanceof Map<?, ?> top) || !(top.get("prices") instanceof Map<?, ?> raw)) {
       throw new IllegalArgumentException(
@@ -74,18 +82,41 @@ public record Pricing(String region, Map<String, Price> prices) {
         throw new IllegalArgumentException(
             file + ": price " + name + " needs at least 'price' (and 'per', 'date', 'source')");
       }
+      Price price;
       try {
-        prices.put(
-            name,
+        price =
             new Price(
                 new BigDecimal(String.valueOf(m.get("price"))),
                 m.get("per") == null ? 1 : Long.parseLong(String.valueOf(m.get("per"))),
                 String.valueOf(m.get("date")),
-                String.valueOf(m.get("source"))));
+                String.valueOf(m.get("source")));
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException(
-            file + ": price " + name + " is not a number: " + m.get("price"));
+            file
+                + ": price "
+                + name
+                + " is not a number: "
+                + oneLine(String.valueOf(m.get("price"))));
       }
+      if (price.price().signum() < 0) {
+        throw new IllegalArgumentException(
+            file
+                + ": price "
+                + name
+                + " is negative ("
+                + price.price()
+                + "): prices are in US dollars, 0 or more");
+      }
+      if (price.per() <= 0) {
+        throw new IllegalArgumentException(
+            file
+                + ": price "
+                + name
+                + " has per "
+                + price.per()
+                + ": it is a count of units, 1 or more");
+      }
+      prices.put(name, price);
     }
     List<String> missing = REQUIRED.stream().filter(n -> !prices.containsKey(n)).toList();
     if (!missing.isEmpty()) {
@@ -93,5 +124,10 @@ public record Pricing(String region, Map<String, Price> prices) {
     }
     return new Pricing(
         String.valueOf(((Map<String, Object>) top).getOrDefault("region", "?")), prices);
+  }
+
+  private static String oneLine(String s) {
+    String line = s.replaceAll("\\s+", " ").trim();
+    return line.length() <= 200 ? line : line.substring(0, 200) + "…";
   }
 }

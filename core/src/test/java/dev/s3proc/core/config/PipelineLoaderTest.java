@@ -470,4 +470,30 @@ class PipelineLoaderTest {
         .contains("rule images: fires on the processors' own outputs")
         .contains("every object in terminus-uploads is an output");
   }
+
+  @Test
+  void aHugeFileOrScalarIsOneLineNotMinutes(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path huge = tmp.resolve("huge.yaml");
+    java.nio.file.Files.writeString(huge, "pipeline: x\n" + "#".repeat(300_000));
+    assertThat(PipelineLoader.load(huge).errors())
+        .extracting(Diagnostic::format)
+        .singleElement()
+        .asString()
+        .endsWith(
+            "the file is over 256 KiB, and a pipeline file is a few kilobytes: is it the right file?");
+    String scalar = HEAD + "buckets: []\naudit: { table: " + "a".repeat(200_000) + " }\n";
+    assertThat(errors(scalar))
+        .singleElement()
+        .asString()
+        .hasSizeLessThan(200)
+        .contains("found a value of 200000 characters (no setting takes more than 1024)");
+    Path binary = tmp.resolve("binary.yaml");
+    java.nio.file.Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+    assertThat(PipelineLoader.load(binary).errors())
+        .extracting(Diagnostic::format)
+        .singleElement()
+        .asString()
+        .contains("not UTF-8 text");
+  }
 }

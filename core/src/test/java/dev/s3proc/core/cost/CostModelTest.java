@@ -106,4 +106,21 @@ class CostModelTest {
     assertThatThrownBy(() -> Pricing.load(f))
         .hasMessageContaining("missing prices lambdaGbSecondX86");
   }
+
+  @Test
+  void aNegativePriceOrABrokenFileIsRejectedInOneLine(@TempDir Path tmp) throws Exception {
+    Path negative = tmp.resolve("negative.yaml");
+    Files.writeString(
+        negative,
+        Files.readString(Path.of("../config/pricing.yaml"))
+            .replaceFirst("price: [0-9.]+", "price: -5.0"));
+    assertThatThrownBy(() -> Pricing.load(negative))
+        .hasMessageContaining("is negative (-5.0)")
+        .hasMessageNotContaining("\n");
+    Path broken = tmp.resolve("broken.yaml");
+    Files.writeString(broken, "region: us-east-1\nprices:\n  s3Get: { price: [0.1\n");
+    assertThatThrownBy(() -> Pricing.load(broken))
+        .hasMessageStartingWith(broken + ":4:1: not a readable pricing file: YAML syntax:")
+        .hasMessageNotContaining("\n");
+  }
 }
