@@ -1,0 +1,144 @@
+package dev.s3proc.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * What config/template.yaml deploys, read as YAML nodes (CloudFormation's !Ref and !Sub tags need
+ * no resolving to be checked): least privilege for every function, and the runtime the local runner
+ * runs the handlers on.
+ */
+class TemplateTest {
+  static MappingNode resources;
+  static MappingNode globals;
+
+  @BeforeAll
+  static void read() throws Exception {
+    try (Reader r = Files.newBufferedReader(Path.of("../config/template.yaml"))) {
+      MappingNode root = (MappingNode) new Yaml().compose(r);
+      resources = (MappingNode) get(root, "Resources").orElseThrow();
+      globals = (MappingNode) get(root, "Globals").orElseThrow();
+    }
+  }
+
+  @Test
+  void theLocalRunnerRunsTheHandlersOnTheJavaTheTemplateDeploys() {
+    String runtime = text(get(globals, "Function", "Runtime").orElseThrow());
+    assertThat(runtime).isEqualTo("java" + HandlerJava.DEPLOYED);
+  }
+
+  @Test
+  void everyFunctionHasOnlyWhatItUses() {
+    List<String> functions = new ArrayList<>();
+    for (NodeTuple t : resources.getValue()) {
+      MappingNode resource = (MappingNode) t.getValueNode();
+      if (!"AWS::Serverless::Function".equals(text(get(resource, "Type").orElseThrow()))) {
+        continue;
+      }
+      String name = text(t.getKeyNode());
+      functions.add(name);
+      SequenceNode policies = (SequenceNode) get(resource, "Properties", "Policies").orElseThrow();
+      for (Node policy : policies.getValue()) {
+        assertThat(keys((MappingNode) policy))
+            .as(name + ": SAM policy templates such as S3CrudPolicy grant far more than it uses")
+            .containsExactly("Statement");
+        for (Node statement : ((SequenceNode) get(policy, "Statement").orElseThrow()).getValue()) {
+          List<String> actions = scalars(get(statement, "Action").orElseThrow());
+          String target = flatten(get(statement, "Resource").orElseThrow());
+          assertThat(actions).as(name).noneMatch(a -> a.contains("*"));
+          assertThat(actions)
+              .as(name + " may not scan or delete the trail, nor delete objects")
+              .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem", "s3:DeleteObject");
+          if (actions.contains("s3:GetObject")) {
+            assertThat(target).as(name).matches(".*\\$\\{UploadBucket}/uploads/[a-z]+/\\*.*");
+          }
+          if (actions.contains("s3:PutObject")) {
+            assertThat(target).as(name).matches(".*\\$\\{ProcessedBucket\\.Arn}/[a-z]+/\\*.*");
+          }
+          if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))) {
+            assertThat(actions)
+                .containsExactlyInAnyOrder(
+                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+            assertThat(flatten(get(statement, "Condition").orElseThrow()))
+                .contains("dynamodb:LeadingKeys");
+          }
+          if (actions.contains("sqs:SendMessage")) {
+            assertThat(target).as(name + " sends to its own DLQ only").contains("Dlq");
+          }
+        }
+      }
+    }
+    assertThat(functions).containsExactly("ImageFunction", "DocumentFunction", "ValidateFunction");
+    assertThat(flatten(get(globals, "Function", "Environment").orElseThrow()))
+        .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT");
+  }
+
+  // ---- YAML nodes --------------------------------------------------------------------------
+
+  static Optional<Node> get(Node node, String... path) {
+    Node at = node;
+    for (String key : path) {
+      if (!(at instanceof MappingNode m)) {
+        return Optional.empty();
+      }
+      at = null;
+      for (NodeTuple t : m.getValue()) {
+        if (key.equals(text(t.getKeyNode()))) {
+          at = t.getValueNode();
+        }
+      }
+      if (at == null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(at);
+  }
+
+  static List<String> keys(MappingNode m) {
+    return m.getValue().stream().map(t -> text(t.getKeyNode())).toList();
+  }
+
+  static String text(Node n) {
+    return n instanceof ScalarNode s ? s.getValue() : "";
+  }
+
+  static List<String> scalars(Node n) {
+    return n instanceof SequenceNode s
+        ? s.getValue().stream().map(TemplateTest::text).toList()
+        : List.of(text(n));
+  }
+
+  /** Every scalar under a node, joined: enough to see what a resource or condition names. */
+  static String flatten(Node n) {
+    if (n instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    StringBuilder b = new StringBuilder();
+    if (n instanceof SequenceNode s) {
+      s.getValue().forEach(c -> b.append(flatten(c)).append(' '));
+    } else if (n instanceof MappingNode m) {
+      m.getValue()
+          .forEach(
+              t ->
+                  b.append(flatten(t.getKeyNode()))
+                      .append(' ')
+                      .append(flatten(t.getValueNode()))
+                      .append(' '));
+    }
+    return b.toString();
+  }
+}
