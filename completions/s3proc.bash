@@ -173,6 +173,7 @@ function _complete_s3proc() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit show" ];    then _picocli_s3proc_audit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit list" ];    then _picocli_s3proc_audit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit stats" ];    then _picocli_s3proc_audit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit reconcile" ];    then _picocli_s3proc_audit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost report" ];    then _picocli_s3proc_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_s3proc_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_s3proc_local; return $?; fi
@@ -198,15 +199,17 @@ function _complete_s3proc() {
   local cmds16=(audit show)
   local cmds17=(audit list)
   local cmds18=(audit stats)
-  local cmds19=(cost report)
-  local cmds20=(local up)
-  local cmds21=(local down)
-  local cmds22=(local status)
+  local cmds19=(audit reconcile)
+  local cmds20=(cost report)
+  local cmds21=(local up)
+  local cmds22=(local down)
+  local cmds23=(local status)
 
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
   if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
   if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_audit_list; return $?; fi
   if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_audit_show; return $?; fi
@@ -354,7 +357,7 @@ function _picocli_s3proc_audit() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="show list stats"
+  local commands="show list stats reconcile"
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -1161,6 +1164,72 @@ function _picocli_s3proc_audit_stats() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `reconcile` subcommand.
+function _picocli_s3proc_audit_reconcile() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--requeue' '--yes' '--dry-run' '-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--bucket' '--prefix' '--since' '--until' '--grace' '--inventory' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--bucket')
+      return
+      ;;
+    '--prefix')
+      return
+      ;;
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--grace')
+      return
+      ;;
+    '--inventory')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `report` subcommand.
 function _picocli_s3proc_cost_report() {
   # Get completion data
@@ -1241,7 +1310,7 @@ function _picocli_s3proc_local_up() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'--port' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local arg_opts="'--port' '-f' '--file' '--give-up-after' '--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1255,6 +1324,9 @@ function _picocli_s3proc_local_up() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--give-up-after')
+      return
       ;;
     '--profile')
       return

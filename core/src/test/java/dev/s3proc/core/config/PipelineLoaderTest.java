@@ -481,7 +481,7 @@ class PipelineLoaderTest {
         .singleElement()
         .asString()
         .endsWith(
-            "the file is over 256 KiB, and a pipeline file is a few kilobytes: is it the right file?");
+            "the file is over 256 KiB, and a configuration file is a few kilobytes: is it the right file?");
     String scalar = HEAD + "buckets: []\naudit: { table: " + "a".repeat(200_000) + " }\n";
     assertThat(errors(scalar))
         .singleElement()
