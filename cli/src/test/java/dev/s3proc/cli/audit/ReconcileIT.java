@@ -73,14 +73,16 @@ class ReconcileIT {
     assertThat(json.path("neverSeen").asInt()).isEqualTo(3);
     assertThat(json.path("unaccounted").asInt()).isEqualTo(3);
     assertThat(json.path("findings").findValuesAsText("key"))
-        .containsExactly("uploads/documents/c.pdf", "uploads/images/a.jpg", "uploads/images/b photo é.png");
+        .containsExactly(
+            "uploads/documents/c.pdf", "uploads/images/a.jpg", "uploads/images/b photo é.png");
     assertThat(json.path("findings").findValuesAsText("deadLetterQueue"))
         .contains("image-processing-dlq", "document-processing-dlq");
     assertThat(RequestCounter.count("DynamoDb.Scan")).isZero();
     assertThat(RequestCounter.count("DynamoDb.Query")).isEqualTo(3);
 
     Cli.Result pending = s3proc("audit", "reconcile", "-f", PIPELINE, "--grace", "1h");
-    assertThat(pending.exitCode()).as("uploads within the grace period may still be on their way")
+    assertThat(pending.exitCode())
+        .as("uploads within the grace period may still be on their way")
         .isZero();
     assertThat(pending.out()).contains("PENDING");
 
@@ -95,7 +97,8 @@ class ReconcileIT {
 
   String depth(String queue) {
     return aws.sqs()
-        .getQueueAttributes(q -> q.queueUrl(queue).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+        .getQueueAttributes(
+            q -> q.queueUrl(queue).attributeNamesWithStrings("ApproximateNumberOfMessages"))
         .attributesAsStrings()
         .get("ApproximateNumberOfMessages");
   }
@@ -116,12 +119,23 @@ class ReconcileIT {
             + "\"files\":[{\"key\":\"inv/data/1.csv.gz\",\"size\":1,\"MD5checksum\":\"x\"}]}";
     aws.s3()
         .putObject(
-            r -> r.bucket("inventories").key("inv/manifest.json"), RequestBody.fromString(manifest));
+            r -> r.bucket("inventories").key("inv/manifest.json"),
+            RequestBody.fromString(manifest));
 
     Cli.Result r =
         s3proc(
-            "audit", "reconcile", "-f", PIPELINE, "--grace", "0s", "--inventory",
-            "s3://inventories/inv/manifest.json", "--prefix", "uploads/images/", "-o", "json");
+            "audit",
+            "reconcile",
+            "-f",
+            PIPELINE,
+            "--grace",
+            "0s",
+            "--inventory",
+            "s3://inventories/inv/manifest.json",
+            "--prefix",
+            "uploads/images/",
+            "-o",
+            "json");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     JsonNode json = JSON.readTree(r.out());
     assertThat(json.path("listed").asInt()).isEqualTo(2);
@@ -133,7 +147,8 @@ class ReconcileIT {
             q -> q.bucket("inventories").key("inv/orc.json"),
             RequestBody.fromString(manifest.replace("\"CSV\"", "\"ORC\"")));
     Cli.Result orc =
-        s3proc("audit", "reconcile", "-f", PIPELINE, "--inventory", "s3://inventories/inv/orc.json");
+        s3proc(
+            "audit", "reconcile", "-f", PIPELINE, "--inventory", "s3://inventories/inv/orc.json");
     assertThat(orc.exitCode()).isEqualTo(2);
     assertThat(orc.err()).contains("is a ORC inventory: only CSV inventories are read");
   }
