@@ -16,8 +16,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Reads and writes the audit table laid out by {@link AuditSchema}: attempts, the idempotency
@@ -163,7 +161,9 @@ public final class AuditTrail {
   /**
    * Records how a claimed event ended: SUCCEEDED keeps duplicates away, FAILED lets a retry claim
    * it. Only the attempt holding the claim settles it: false when another attempt took it over
-   * after this one's deadline passed (that one's outcome stands).
+   * after this one's deadline passed (that one's outcome stands). Settling accounts for every claim
+   * before it, so the count of abandoned attempts restarts: a file failed as CRASHED and redriven
+   * after its cause is fixed is tried again, not failed at once.
    */
   public boolean release(
       String bucket,
@@ -178,14 +178,13 @@ public final class AuditTrail {
           u ->
               u.tableName(table)
                   .key(marker(bucket, key, version, token))
-                  .updateExpression("SET #st = :s, settledAt = :now ADD released :one")
+                  .updateExpression("SET #st = :s, settledAt = :now, released = claims")
                   .conditionExpression("attemptId = :a AND #st = :processing")
                   .expressionAttributeNames(Map.of("#st", "status"))
                   .expressionAttributeValues(
                       Map.of(
                           ":s", s(outcome.name()),
                           ":now", n(now.toEpochMilli()),
-                          ":one", n(1),
                           ":a", s(attemptId),
                           ":processing", s(Status.PROCESSING.name()))));
       return true;
@@ -195,70 +194,57 @@ public final class AuditTrail {
   }
 
   /**
-   * Records a successful attempt and settles its claim SUCCEEDED in one transaction, so that no
-   * crash can leave one without the other: a SUCCEEDED record always means a later delivery is a
-   * duplicate. False, and nothing written, when another attempt took the claim over after this
-   * one's deadline passed.
+   * Records a successful attempt, then settles its claim SUCCEEDED. The record is written first: it
+   * is the truth, the claim's status a shortcut to it. A process killed between the two leaves a
+   * SUCCEEDED record under a claim still PROCESSING; the attempt that takes the claim over finds
+   * the record ({@link #markAbandoned}) and settles the claim instead of processing again. (Not a
+   * transaction: moto copies every table a transaction touches, whole, for each of its items, which
+   * made the local pipeline slower with every file; this ordering needs none.) False when another
+   * attempt took the claim over after this one's deadline passed.
    */
   public boolean complete(AuditRecord succeeded, String token, Instant now) {
-    Map<String, AttributeValue> claimKey =
-        marker(succeeded.bucket(), succeeded.key(), succeeded.versionId(), token);
-    try {
-      dynamo.transactWriteItems(
-          t ->
-              t.transactItems(
-                  TransactWriteItem.builder()
-                      .put(p -> p.tableName(table).item(toItem(succeeded)))
-                      .build(),
-                  TransactWriteItem.builder()
-                      .update(
-                          u ->
-                              u.tableName(table)
-                                  .key(claimKey)
-                                  .updateExpression(
-                                      "SET #st = :s, settledAt = :now ADD released :one")
-                                  .conditionExpression("attemptId = :a AND #st = :processing")
-                                  .expressionAttributeNames(Map.of("#st", "status"))
-                                  .expressionAttributeValues(
-                                      Map.of(
-                                          ":s", s(Status.SUCCEEDED.name()),
-                                          ":now", n(now.toEpochMilli()),
-                                          ":one", n(1),
-                                          ":a", s(succeeded.attemptId()),
-                                          ":processing", s(Status.PROCESSING.name()))))
-                      .build()));
-      return true;
-    } catch (TransactionCanceledException e) {
-      boolean claimLost =
-          e.hasCancellationReasons()
-              && e.cancellationReasons().stream()
-                  .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
-      if (claimLost) {
-        return false;
-      }
-      throw e;
-    }
+    put(succeeded);
+    return release(
+        succeeded.bucket(),
+        succeeded.key(),
+        succeeded.versionId(),
+        token,
+        succeeded.attemptId(),
+        Status.SUCCEEDED,
+        now);
+  }
+
+  /** What marking an abandoned attempt found. */
+  public enum AbandonedAttempt {
+    /** It was PROCESSING, and is now recorded FAILED ABANDONED. */
+    MARKED,
+    /** It had recorded SUCCEEDED, and died before settling its claim: the object is done. */
+    SUCCEEDED,
+    /** It never wrote its record, or had already settled it otherwise. */
+    UNRECORDED
   }
 
   /**
    * Records an abandoned attempt as FAILED with the reason, if it is still PROCESSING in the trail
    * (it may never have written its record: it can die between the claim and the first write).
    */
-  public void markAbandoned(String bucket, String key, Abandoned a, String errorMessage) {
+  public AbandonedAttempt markAbandoned(
+      String bucket, String key, Abandoned a, String errorMessage) {
     if (a.attemptId() == null || a.startedAt() == null) {
-      return;
+      return AbandonedAttempt.UNRECORDED;
     }
+    Map<String, AttributeValue> recordKey =
+        Map.of(
+            AuditSchema.PK,
+            s(AuditSchema.partitionKey(bucket, key)),
+            AuditSchema.SK,
+            s(attemptSortKey(a.startedAt(), a.attemptId())));
     Instant finished = a.deadline() != null ? a.deadline() : a.startedAt();
     try {
       dynamo.updateItem(
           u ->
               u.tableName(table)
-                  .key(
-                      Map.of(
-                          AuditSchema.PK,
-                          s(AuditSchema.partitionKey(bucket, key)),
-                          AuditSchema.SK,
-                          s(attemptSortKey(a.startedAt(), a.attemptId()))))
+                  .key(recordKey)
                   .updateExpression(
                       "SET #st = :failed, errorType = :type, errorMessage = :msg, finishedAt = :end")
                   .conditionExpression("#st = :processing")
@@ -269,9 +255,18 @@ public final class AuditTrail {
                           ":processing", s(Status.PROCESSING.name()),
                           ":type", s(ABANDONED),
                           ":msg", s(truncate(errorMessage, 1000)),
-                          ":end", s(finished.toString()))));
+                          ":end", s(finished.toString())))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return AbandonedAttempt.MARKED;
     } catch (ConditionalCheckFailedException e) {
-      // never written, or already settled: nothing to correct
+      Map<String, AttributeValue> existing =
+          e.hasItem()
+              ? e.item()
+              : dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(recordKey)).item();
+      return existing != null && Status.SUCCEEDED.name().equals(str(existing, "status"))
+          ? AbandonedAttempt.SUCCEEDED
+          : AbandonedAttempt.UNRECORDED;
     }
   }
 

@@ -35,11 +35,8 @@ final class AttemptRunner {
   /** Without a Lambda context, an attempt's claim lasts this long (Lambda's longest timeout). */
   static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(15);
 
-  /**
-   * Audit write units per attempt: the claim, the PROCESSING record, and the final record with the
-   * claim's release in one transaction (two items, each billed twice as a transactional write).
-   */
-  static final long AUDIT_WRITES = 6;
+  /** Audit writes per attempt: claim, PROCESSING, final record, release. */
+  static final long AUDIT_WRITES = 4;
 
   enum Kind {
     SUCCEEDED,
@@ -137,8 +134,20 @@ final class AttemptRunner {
         // claimed: process below
       }
     }
-    if (claim.previous() != null) {
-      takeOver(event, claim.previous());
+    if (claim.previous() != null
+        && takeOver(event, claim.previous()) == AuditTrail.AbandonedAttempt.SUCCEEDED) {
+      // the dead attempt had finished: settle its claim for it, do not process again
+      try {
+        settle(event, token, attemptId, Status.SUCCEEDED);
+      } catch (SdkException e) {
+        return unclaimed(base, e);
+      }
+      return notProcessed(
+          base,
+          Status.SKIPPED_DUPLICATE,
+          "already processed successfully (attempt "
+              + claim.previous().attemptId()
+              + " ended before it could settle its claim)");
     }
     Input input = new Input(s3, event, config, deadline);
     try {
@@ -273,21 +282,29 @@ final class AttemptRunner {
     }
   }
 
-  /** Records the attempt this one takes over from as FAILED ABANDONED; best effort. */
-  private void takeOver(S3ObjectEvent event, AuditTrail.Abandoned previous) {
+  /**
+   * Records the attempt this one takes over from as FAILED ABANDONED (best effort), or finds that
+   * it had succeeded.
+   */
+  private AuditTrail.AbandonedAttempt takeOver(S3ObjectEvent event, AuditTrail.Abandoned previous) {
+    AuditTrail.AbandonedAttempt found = AuditTrail.AbandonedAttempt.UNRECORDED;
     try {
-      trail.markAbandoned(
-          event.bucket(),
-          event.key(),
-          previous,
-          "the attempt ended without a result before its deadline "
-              + previous.deadline()
-              + ": its process was killed, timed out or ran out of memory; taken over by a retry");
+      found =
+          trail.markAbandoned(
+              event.bucket(),
+              event.key(),
+              previous,
+              "the attempt ended without a result before its deadline "
+                  + previous.deadline()
+                  + ": its process was killed, timed out or ran out of memory; taken over by a retry");
     } catch (SdkException e) {
       telemetry.log(
           "WARN",
           "could not record the abandoned attempt",
           Map.of("attemptId", String.valueOf(previous.attemptId()), "error", e.getMessage()));
+    }
+    if (found == AuditTrail.AbandonedAttempt.SUCCEEDED) {
+      return found;
     }
     telemetry.log(
         "WARN",
@@ -299,6 +316,7 @@ final class AttemptRunner {
             event.key(),
             "abandonedAttemptId",
             String.valueOf(previous.attemptId())));
+    return found;
   }
 
   /** The claim itself could not be written: nothing was claimed, nothing is recorded. */

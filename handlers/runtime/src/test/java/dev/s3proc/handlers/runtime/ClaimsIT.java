@@ -140,6 +140,29 @@ class ClaimsIT {
     assertThat(history.get(0).deadline()).isAfter(history.get(0).startedAt());
   }
 
+  /** Killed between writing its SUCCEEDED record and settling its claim: done, not redone. */
+  @Test
+  void anAttemptThatSucceededButDiedBeforeSettlingIsNotProcessedAgain() throws Exception {
+    Upload u = upload("uploads/images/almost.jpg");
+    Instant started = Instant.now().minusSeconds(70);
+    crashedAttempt(
+        parsed(u), "finished-then-killed", started, started.plusSeconds(60), Status.SUCCEEDED);
+
+    for (int delivery = 2; delivery <= 3; delivery++) {
+      JsonNode response =
+          h.invoke(
+              new ScriptedHandler(h.env(true), input -> {}),
+              HandlerHarness.withReceiveCount(u.event(), delivery));
+      assertThat(response.path("batchItemFailures")).isEmpty();
+    }
+    assertThat(history(u.key()))
+        .extracting(AuditRecord::status)
+        .containsExactly(Status.SKIPPED_DUPLICATE, Status.SKIPPED_DUPLICATE, Status.SUCCEEDED);
+    assertThat(history(u.key()).get(1).errorMessage())
+        .contains("finished-then-killed ended before it could settle its claim");
+    assertThat(outputs()).isEmpty(); // nothing processed again
+  }
+
   @Test
   void aFileThatKeepsKillingItsAttemptsFailsAsCrashedWithItsReasonInTheDlq() throws Exception {
     Upload u = upload("uploads/images/poison.jpg");
@@ -165,6 +188,15 @@ class ClaimsIT {
     assertThat(dead.messageAttributes().get("s3proc-error-type").stringValue())
         .isEqualTo("CRASHED");
     assertThat(outputs()).isEmpty();
+
+    // redriven once its cause is fixed, it is tried again, not failed at once
+    JsonNode redriven =
+        h.invoke(
+            new ScriptedHandler(h.env(true), input -> {}),
+            HandlerHarness.withReceiveCount(u.event(), 1));
+    assertThat(redriven.path("batchItemFailures")).isEmpty();
+    assertThat(history(u.key()).get(0).status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(outputs()).containsExactly("processed/copies/" + u.key());
   }
 
   @Test
@@ -279,6 +311,12 @@ class ClaimsIT {
   /** What a process killed mid-attempt leaves behind: a claim and a PROCESSING record. */
   private void crashedAttempt(
       S3ObjectEvent e, String attemptId, Instant started, Instant deadline) {
+    crashedAttempt(e, attemptId, started, deadline, Status.PROCESSING);
+  }
+
+  /** ... or, killed after it recorded its outcome, a claim and that record. */
+  private void crashedAttempt(
+      S3ObjectEvent e, String attemptId, Instant started, Instant deadline, Status recorded) {
     AuditTrail.Claim claim =
         h.trail.claim(
             e.bucket(), e.key(), e.versionId(), e.idempotencyToken(), attemptId, started, deadline);
@@ -297,7 +335,7 @@ class ClaimsIT {
             null,
             e.configurationId(),
             "scripted",
-            Status.PROCESSING,
+            recorded,
             1,
             attemptId,
             started,
