@@ -105,8 +105,10 @@ final class AttemptRunner {
             ? started.plus(DEFAULT_DEADLINE)
             : started.plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
     String token = event.idempotencyToken();
-    Map<String, Long> requests = baseRequests(event, firstInInvocation, viaSqs);
-    AuditRecord base = record(event, attempt, attemptId, started, deadline, context, requests);
+    Map<String, Long> requests = AttemptRecords.baseRequests(event, firstInInvocation, viaSqs);
+    AuditRecord base =
+        AttemptRecords.start(
+            event, processor.name(), attempt, attemptId, started, deadline, context, requests);
 
     AuditTrail.Claim claim;
     try {
@@ -182,7 +184,8 @@ final class AttemptRunner {
       }
       Processor.Result result = processor.process(input);
       AuditRecord done =
-          finish(base, Status.SUCCEEDED, result.outputs(), null, null, input, result.metadata());
+          AttemptRecords.end(
+              base, Status.SUCCEEDED, result.outputs(), null, null, input, result.metadata(), null);
       boolean completed;
       try {
         completed = trail.complete(done, token, Instant.now());
@@ -327,7 +330,7 @@ final class AttemptRunner {
         Map.of(
             "bucket", base.bucket(), "key", base.key(), "error", String.valueOf(e.getMessage())));
     AuditRecord r =
-        finish(
+        AttemptRecords.end(
             base,
             Status.FAILED,
             List.of(),
@@ -336,7 +339,8 @@ final class AttemptRunner {
             0,
             0,
             base.requests(),
-            Map.of());
+            Map.of(),
+            true);
     return new Outcome(Kind.TRANSIENT, r, e);
   }
 
@@ -345,7 +349,8 @@ final class AttemptRunner {
     Map<String, Long> requests = new LinkedHashMap<>(base.requests());
     requests.put("dynamoRead", 1L);
     requests.put("dynamoWrite", 2L);
-    AuditRecord r = finish(base, status, List.of(), null, why, 0, 0, requests, Map.of());
+    AuditRecord r =
+        AttemptRecords.end(base, status, List.of(), null, why, 0, 0, requests, Map.of(), null);
     try {
       trail.put(r);
     } catch (SdkException e) {
@@ -370,7 +375,7 @@ final class AttemptRunner {
       Throwable e,
       boolean retry) {
     AuditRecord failed =
-        withRetry(finish(base, Status.FAILED, List.of(), type, message, input, Map.of()), retry);
+        AttemptRecords.end(base, Status.FAILED, List.of(), type, message, input, Map.of(), retry);
     try {
       trail.put(failed);
       settle(event, token, base.attemptId(), Status.FAILED);
@@ -396,39 +401,6 @@ final class AttemptRunner {
     return new Outcome(kind, failed, e);
   }
 
-  private static AuditRecord withRetry(AuditRecord r, boolean retry) {
-    return new AuditRecord(
-        r.bucket(),
-        r.key(),
-        r.versionId(),
-        r.size(),
-        r.eTag(),
-        r.eventName(),
-        r.eventTime(),
-        r.sequencer(),
-        r.workflow(),
-        r.processor(),
-        r.status(),
-        r.attempt(),
-        r.attemptId(),
-        r.startedAt(),
-        r.finishedAt(),
-        r.durationMs(),
-        r.billedMs(),
-        r.memoryMb(),
-        r.architecture(),
-        r.requestId(),
-        r.outputs(),
-        r.errorType(),
-        r.errorMessage(),
-        r.bytesRead(),
-        r.bytesWritten(),
-        r.requests(),
-        r.metadata(),
-        r.deadline(),
-        retry);
-  }
-
   /** Throttling, timeouts, 5xx and network trouble are worth a retry; anything else is not. */
   static boolean transientError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -444,140 +416,5 @@ final class AttemptRunner {
       }
     }
     return e instanceof IOException;
-  }
-
-  private Map<String, Long> baseRequests(
-      S3ObjectEvent event, boolean firstInInvocation, boolean viaSqs) {
-    Map<String, Long> r = new LinkedHashMap<>();
-    if (viaSqs) {
-      r.put(
-          "sqs",
-          3L); // S3's send, the poller's receive and its delete, each at least one 64 KB chunk
-    }
-    if (S3ObjectEvent.SNS.equals(event.via())) {
-      r.put("sns", 1L);
-    }
-    if (S3ObjectEvent.EVENTBRIDGE.equals(event.via())) {
-      r.put("eventBridge", 1L);
-    }
-    r.put("lambda", firstInInvocation ? 1L : 0L);
-    r.put("dynamoWrite", AUDIT_WRITES);
-    r.put("dynamoRead", 0L);
-    r.put("s3Get", 0L);
-    r.put("s3Put", 0L);
-    return r;
-  }
-
-  private AuditRecord finish(
-      AuditRecord base,
-      Status status,
-      List<String> outputs,
-      String errorType,
-      String errorMessage,
-      Input input,
-      Map<String, String> metadata) {
-    Map<String, Long> requests = new LinkedHashMap<>(base.requests());
-    requests.put("s3Get", input.gets.get());
-    requests.put("s3Put", input.puts.get());
-    return finish(
-        base,
-        status,
-        outputs,
-        errorType,
-        errorMessage,
-        input.bytesRead.get(),
-        input.bytesWritten.get(),
-        requests,
-        metadata);
-  }
-
-  private AuditRecord finish(
-      AuditRecord base,
-      Status status,
-      List<String> outputs,
-      String errorType,
-      String errorMessage,
-      long bytesRead,
-      long bytesWritten,
-      Map<String, Long> requests,
-      Map<String, String> metadata) {
-    Instant finished = Instant.now();
-    long duration = Math.max(1, finished.toEpochMilli() - base.startedAt().toEpochMilli());
-    return new AuditRecord(
-        base.bucket(),
-        base.key(),
-        base.versionId(),
-        base.size(),
-        base.eTag(),
-        base.eventName(),
-        base.eventTime(),
-        base.sequencer(),
-        base.workflow(),
-        base.processor(),
-        status,
-        base.attempt(),
-        base.attemptId(),
-        base.startedAt(),
-        finished,
-        duration,
-        duration,
-        base.memoryMb(),
-        base.architecture(),
-        base.requestId(),
-        outputs,
-        errorType,
-        errorMessage,
-        bytesRead,
-        bytesWritten,
-        requests,
-        metadata,
-        base.deadline(),
-        null);
-  }
-
-  /** The PROCESSING record an attempt starts with. */
-  private AuditRecord record(
-      S3ObjectEvent e,
-      int attempt,
-      String attemptId,
-      Instant started,
-      Instant deadline,
-      Context context,
-      Map<String, Long> requests) {
-    return new AuditRecord(
-        e.bucket(),
-        e.key(),
-        e.versionId(),
-        e.size(),
-        e.eTag(),
-        e.eventName(),
-        e.eventTime(),
-        e.sequencer(),
-        e.configurationId(),
-        processor.name(),
-        Status.PROCESSING,
-        attempt,
-        attemptId,
-        started,
-        null,
-        null,
-        null,
-        context == null ? null : context.getMemoryLimitInMB(),
-        architecture(),
-        context == null ? null : context.getAwsRequestId(),
-        List.of(),
-        null,
-        null,
-        0L,
-        0L,
-        requests,
-        Map.of(),
-        deadline,
-        null);
-  }
-
-  static String architecture() {
-    String arch = System.getProperty("os.arch", "");
-    return arch.contains("aarch64") || arch.contains("arm") ? "arm64" : "x86_64";
   }
 }
