@@ -155,7 +155,7 @@ public final class LocalStack {
       deployer.apply(config, plan, c -> {});
       progress.accept("applied " + pipelineFile + ": " + plan.summary().replace(" to ", " "));
       if (!processors.isEmpty()) {
-        runner = startRunner(stack, pipelineFile, home);
+        runner = startRunner(stack, pipelineFile, config.region(), home);
         stack = withRunner(stack, runner);
         state.write(stack);
         for (PipelineConfig.Queue q : LocalRunner.consumed(config)) {
@@ -234,7 +234,7 @@ public final class LocalStack {
             .distinct()
             .toList();
     HandlerJars.ensureBuilt(home, processors, m -> {});
-    long pid = startRunner(stack, Path.of(stack.pipelineFile()), home);
+    long pid = startRunner(stack, Path.of(stack.pipelineFile()), r.config().region(), home);
     state.write(withRunner(stack, pid));
     return Optional.of(pid);
   }
@@ -242,7 +242,7 @@ public final class LocalStack {
   /**
    * Starts the runner: this same CLI, in its own JVM and session, logging to the state directory.
    */
-  private long startRunner(LocalState.Stack stack, Path pipelineFile, Path home) {
+  private long startRunner(LocalState.Stack stack, Path pipelineFile, String region, Path home) {
     Path log = state.privateFile("runner-" + stack.port() + ".log");
     List<String> command = new ArrayList<>();
     MotoServer.find(env.get("PATH"), "setsid").ifPresent(p -> command.add(p.toString()));
@@ -270,11 +270,7 @@ public final class LocalStack {
     childEnv.put("S3PROC_STATE_DIR", state.dir().toAbsolutePath().toString());
     childEnv.put("S3PROC_HOME", home.toString());
     childEnv.put("AWS_ENDPOINT_URL", stack.endpoint());
-    childEnv.put(
-        "AWS_REGION",
-        PipelineLoader.load(pipelineFile).config() == null
-            ? "us-east-1"
-            : PipelineLoader.load(pipelineFile).config().region());
+    childEnv.put("AWS_REGION", region);
     childEnv.put("AWS_ACCESS_KEY_ID", "s3proc-local");
     childEnv.put("AWS_SECRET_ACCESS_KEY", "s3proc-local");
     childEnv.remove("AWS_SESSION_TOKEN");
@@ -308,10 +304,10 @@ public final class LocalStack {
             "the local runner exited at start (code " + p.exitValue() + "); see " + log);
       }
       try {
-        if (Files.exists(log)
-            && Files.readString(log, StandardCharsets.UTF_8)
-                .substring((int) Math.min(from, Files.size(log)))
-                .contains("runner ready")) {
+        byte[] written = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+        int start = (int) Math.min(from, written.length);
+        if (new String(written, start, written.length - start, StandardCharsets.UTF_8)
+            .contains("runner ready")) {
           return p.pid();
         }
         p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
