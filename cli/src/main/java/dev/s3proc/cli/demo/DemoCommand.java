@@ -5,6 +5,7 @@ import dev.s3proc.cli.Output;
 import dev.s3proc.cli.S3procException;
 import dev.s3proc.cli.audit.AuditReader;
 import dev.s3proc.cli.audit.AuditTable;
+import dev.s3proc.cli.audit.Reconciler;
 import dev.s3proc.cli.dlq.DlqInspector;
 import dev.s3proc.cli.dlq.DlqRedriver;
 import dev.s3proc.cli.dlq.QueueDirectory;
@@ -279,6 +280,27 @@ public class DemoCommand implements Callable<Integer> {
               + dlq.name()
               + " — a bad file never blocks the good ones.");
     }
+    Reconciler reconciler = new Reconciler(ctx.clients(), config, config.audit().table());
+    Reconciler.Result r =
+        reconciler.check(
+            reconciler.list(bucket, "", uploaded.minusSeconds(60), Instant.now(), null),
+            Duration.ZERO,
+            n -> {});
+    step(
+        out,
+        7,
+        "Reconciled s3://"
+            + bucket
+            + " against the trail (./s3proc audit reconcile --local): "
+            + r.routed()
+            + " uploads routed to a processor, "
+            + r.processed()
+            + " processed, "
+            + r.failed()
+            + " failed with their reason and in a DLQ, "
+            + r.unaccounted()
+            + " unaccounted for"
+            + (r.unaccounted() == 0 ? " — @|green every upload is accounted for|@" : ""));
     CostReport cost =
         CostReport.build(
             audit.window(uploaded.minusSeconds(60), Instant.now().plusSeconds(1), n -> {}),
@@ -290,7 +312,7 @@ public class DemoCommand implements Callable<Integer> {
     BigDecimal budget = config.budget().costPerFile();
     step(
         out,
-        7,
+        8,
         "Cost (./s3proc cost report --local): "
             + cost.files()
             + " files, "

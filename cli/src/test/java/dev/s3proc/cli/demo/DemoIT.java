@@ -35,6 +35,10 @@ class DemoIT {
             "5. The corrupt file went straight to the dead-letter queue image-processing-dlq",
             "6. Redrove it back to image-processing",
             "It fails again, visibly: attempt 2",
+            "7. Reconciled s3://terminus-uploads against the trail",
+            "5 uploads routed to a processor, 4 processed, 1 failed with their reason and in a DLQ,"
+                + " 0 unaccounted for — every upload is accounted for",
+            "8. Cost",
             "within budget",
             "Stopped the local stack it started");
     assertThat(Files.exists(state.resolve("local.json"))).isFalse();
