@@ -2,6 +2,7 @@ package dev.s3proc.handlers.image;
 
 import dev.s3proc.core.config.OutputKeys;
 import dev.s3proc.handlers.runtime.Input;
+import dev.s3proc.handlers.runtime.KeyNames;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
 import dev.s3proc.handlers.runtime.ProcessorHandler;
@@ -18,8 +19,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.image.ImageHandler::handleRequest}: thumbnails at
- * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, dimensions in the
- * trail; images over MAX_PIXELS (default 100 million) are refused before decoding.
+ * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, upright per EXIF
+ * and in sRGB, dimensions in the trail; damaged files are refused as CORRUPT with what was wrong;
+ * images over MAX_PIXELS (default 100 million) are refused before decoding.
  */
 public class ImageHandler extends ProcessorHandler {
   public ImageHandler() {
@@ -54,7 +56,7 @@ public class ImageHandler extends ProcessorHandler {
     public Result process(Input input) throws PermanentFailure, IOException {
       Thumbnailer.Thumbnails t;
       try (InputStream in = input.open()) {
-        t = thumbnailer.make(in);
+        t = thumbnailer.make(in, KeyNames.extension(input.key()));
       }
       String ext = t.format().equals("png") ? "png" : "jpg";
       List<String> outputs = new ArrayList<>();
@@ -70,6 +72,9 @@ public class ImageHandler extends ProcessorHandler {
       metadata.put("width", Integer.toString(t.width()));
       metadata.put("height", Integer.toString(t.height()));
       metadata.putAll(t.exif());
+      if (!t.notes().isEmpty()) {
+        metadata.put("note", String.join("; ", t.notes()));
+      }
       return new Result(outputs, metadata);
     }
 
@@ -80,7 +85,7 @@ public class ImageHandler extends ProcessorHandler {
       for (String format : List.of("jpg", "png")) {
         ByteArrayOutputStream encoded = new ByteArrayOutputStream();
         ImageIO.write(image, format, encoded);
-        thumbnailer.make(new ByteArrayInputStream(encoded.toByteArray()));
+        thumbnailer.make(new ByteArrayInputStream(encoded.toByteArray()), format);
       }
     }
   }

@@ -64,7 +64,7 @@ class ExifTest {
   void cameraTimeAndOrientationReachTheTrail() throws Exception {
     var thumbs =
         new Thumbnailer(List.of(64), 1_000_000, 0.8f)
-            .make(new ByteArrayInputStream(jpegWithExif()));
+            .make(new ByteArrayInputStream(jpegWithExif()), "jpg");
     assertThat(thumbs.exif())
         .containsEntry("cameraMake", "Canon")
         .containsEntry("cameraModel", "EOS R5")
@@ -76,7 +76,7 @@ class ExifTest {
   void aJpegWithoutExifHasNoneAndBrokenExifIsIgnored() throws Exception {
     assertThat(
             new Thumbnailer(List.of(64), 1_000_000, 0.8f)
-                .make(new ByteArrayInputStream(Images.photo(100, 80, "jpg")))
+                .make(new ByteArrayInputStream(Images.photo(100, 80, "jpg")), "jpg")
                 .exif())
         .isEmpty();
     var out = new java.util.LinkedHashMap<String, String>();

@@ -21,14 +21,14 @@ public final class ThumbnailBenchmark {
     }
     for (int warm = 0; warm < 5; warm++) {
       for (byte[] img : images) {
-        t.make(new ByteArrayInputStream(img));
+        t.make(new ByteArrayInputStream(img), "jpg");
       }
     }
     List<Double> ms = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
       for (byte[] img : images) {
         long t0 = System.nanoTime();
-        t.make(new ByteArrayInputStream(img));
+        t.make(new ByteArrayInputStream(img), "jpg");
         ms.add((System.nanoTime() - t0) / 1e6);
       }
     }
