@@ -12,6 +12,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.pdfbox.text.TextPosition;
 
@@ -96,6 +98,35 @@ public final class TextExtractor {
 
   public record Extracted(String text, int pages, String title, String author) {}
 
+  /**
+   * Form fields' text is drawn by widget annotations, which a text stripper does not read (a form
+   * kept a fifth of what pdftotext extracts). Flattening the form draws the widgets into their
+   * pages, so their text comes out where it is seen. A form that cannot be flattened gives its
+   * fields' values, appended; null when there is nothing more.
+   */
+  private static String formFieldsIntoPages(PDDocument doc) {
+    PDAcroForm form = doc.getDocumentCatalog().getAcroForm(null);
+    if (form == null || form.getFields().isEmpty()) {
+      return null;
+    }
+    try {
+      if (form.getNeedAppearances()) {
+        form.refreshAppearances();
+      }
+      form.flatten();
+      return null;
+    } catch (IOException | RuntimeException e) {
+      StringBuilder values = new StringBuilder();
+      for (PDField field : form.getFieldTree()) {
+        String v = field.getValueAsString();
+        if (v != null && !v.isBlank()) {
+          values.append('\n').append(v);
+        }
+      }
+      return values.length() == 0 ? null : values.toString();
+    }
+  }
+
   /** Extracts the text, giving up with TOO_LARGE a little before {@code deadline}. */
   public Extracted extract(File pdf, Instant deadline) throws PermanentFailure, IOException {
     RandomAccessStreamCache.StreamCacheCreateFunction cache =
@@ -114,11 +145,16 @@ public final class TextExtractor {
         throw new PermanentFailure("ENCRYPTED", "the PDF is encrypted and forbids text extraction");
       }
       int pages = doc.getNumberOfPages();
+      if (pages == 0) {
+        throw new PermanentFailure(
+            "CORRUPT", "the PDF has no pages: its catalog or page tree is missing or damaged");
+      }
       if (pages > maxPages) {
         throw new PermanentFailure(
             "TOO_LARGE",
             "the PDF has " + pages + " pages, over the limit of " + maxPages + " (MAX_PAGES)");
       }
+      String formText = formFieldsIntoPages(doc);
       String text;
       try {
         PDFTextStripper stripper = new BoundedStripper(deadline);
@@ -130,6 +166,9 @@ public final class TextExtractor {
         throw e.failure;
       } catch (IOException | RuntimeException e) {
         throw new PermanentFailure("CORRUPT", "the PDF's content is broken: " + e.getMessage(), e);
+      }
+      if (formText != null) {
+        text = text + formText;
       }
       PDDocumentInformation info = doc.getDocumentInformation();
       return new Extracted(
