@@ -52,6 +52,7 @@ moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 & moto=$!
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 for _ in $(seq 100); do curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null && break; sleep 0.1; done
 aws s3api create-bucket --bucket terminus-uploads >/dev/null
+aws s3api create-bucket --bucket terminus-processed >/dev/null
 java -jar cli/target/s3proc.jar rules apply -q --yes -f config/pipeline.yaml >/dev/null
 python3 - "$work" <<'PY'
 import json, struct, sys, zlib
