@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Where the processors write what they derive from an upload, under the pipeline's output location
- * ({@code outputs:}): {@code thumbnails/<KEY>/w256.jpg}, {@code text/<KEY>.txt}, where {@code
- * <KEY>} is the upload's key, {@linkplain #encode encoded} so that two different uploads never
- * share an output.
+ * ({@code outputs:}): {@code thumbnails/<KEY>/w256.jpg}, {@code web/<KEY>.jpg}, {@code
+ * text/<KEY>.txt}, where {@code <KEY>} is the upload's key, {@linkplain #encode encoded} so that
+ * two different uploads never share an output.
  */
 public final class OutputKeys {
   /**
@@ -21,6 +21,11 @@ public final class OutputKeys {
   /** {@code thumbnails/<KEY>/w<WIDTH>.<EXT>}. */
   public static String thumbnail(String sourceKey, int width, String extension) {
     return "thumbnails/" + encode(sourceKey) + "/w" + width + "." + extension;
+  }
+
+  /** {@code web/<KEY>.<EXT>}: the picture optimised for the web. */
+  public static String web(String sourceKey, String extension) {
+    return "web/" + encode(sourceKey) + "." + extension;
   }
 
   /**

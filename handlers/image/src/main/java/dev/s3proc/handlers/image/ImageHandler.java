@@ -20,8 +20,10 @@ import javax.imageio.ImageIO;
 /**
  * Lambda handler {@code dev.s3proc.handlers.image.ImageHandler::handleRequest}: thumbnails at
  * THUMBNAIL_WIDTHS (default 256,1024) under OUTPUT_PREFIX/thumbnails/KEY/wN.jpg, upright per EXIF
- * and in sRGB, dimensions in the trail; damaged files are refused as CORRUPT with what was wrong;
- * images over MAX_PIXELS (default 100 million) are refused before decoding.
+ * and in sRGB, and a web rendition under web/KEY.jpg (WEB_MAX_WIDTH, default 2048; progressive, no
+ * metadata, quality chosen to reach WEB_TARGET_SSIM, default 0.98); dimensions in the trail;
+ * damaged files are refused as CORRUPT with what was wrong; images over MAX_PIXELS (default 100
+ * million) are refused before decoding.
  */
 public class ImageHandler extends ProcessorHandler {
   public ImageHandler() {
@@ -34,6 +36,7 @@ public class ImageHandler extends ProcessorHandler {
 
   static final class ImageProcessor implements Processor {
     private final Thumbnailer thumbnailer;
+    private final WebRendition web;
 
     ImageProcessor(Map<String, String> env) {
       List<Integer> widths =
@@ -45,6 +48,10 @@ public class ImageHandler extends ProcessorHandler {
       long maxPixels = Long.parseLong(env.getOrDefault("MAX_PIXELS", "100000000"));
       float quality = Float.parseFloat(env.getOrDefault("JPEG_QUALITY", "0.85"));
       this.thumbnailer = new Thumbnailer(widths, maxPixels, quality);
+      this.web =
+          new WebRendition(
+              Integer.parseInt(env.getOrDefault("WEB_MAX_WIDTH", "2048")),
+              Double.parseDouble(env.getOrDefault("WEB_TARGET_SSIM", "0.98")));
     }
 
     @Override
@@ -54,10 +61,11 @@ public class ImageHandler extends ProcessorHandler {
 
     @Override
     public Result process(Input input) throws PermanentFailure, IOException {
-      Thumbnailer.Thumbnails t;
+      ImageDecoder.Decoded decoded;
       try (InputStream in = input.open()) {
-        t = thumbnailer.make(in, KeyNames.extension(input.key()));
+        decoded = thumbnailer.decode(in, KeyNames.extension(input.key()));
       }
+      Thumbnailer.Thumbnails t = thumbnailer.thumbnails(decoded);
       String ext = t.format().equals("png") ? "png" : "jpg";
       List<String> outputs = new ArrayList<>();
       for (var e : t.images().entrySet()) {
@@ -67,11 +75,23 @@ public class ImageHandler extends ProcessorHandler {
                 e.getValue(),
                 ext.equals("png") ? "image/png" : "image/jpeg"));
       }
+      WebRendition.Web w = web.make(decoded.image());
+      String webExt = w.format().equals("png") ? "png" : "jpg";
+      outputs.add(
+          input.put(
+              OutputKeys.web(input.key(), webExt),
+              w.bytes(),
+              webExt.equals("png") ? "image/png" : "image/jpeg"));
       Map<String, String> metadata = new java.util.LinkedHashMap<>();
       metadata.put("format", t.format());
       metadata.put("width", Integer.toString(t.width()));
       metadata.put("height", Integer.toString(t.height()));
       metadata.putAll(t.exif());
+      metadata.put("webBytes", Integer.toString(w.bytes().length));
+      if (w.quality() != null) {
+        metadata.put("webQuality", String.format(java.util.Locale.ROOT, "%.2f", w.quality()));
+        metadata.put("webSsim", String.format(java.util.Locale.ROOT, "%.4f", w.ssim()));
+      }
       if (!t.notes().isEmpty()) {
         metadata.put("note", String.join("; ", t.notes()));
       }

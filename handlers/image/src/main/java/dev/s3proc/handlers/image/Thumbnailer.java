@@ -45,12 +45,22 @@ public final class Thumbnailer {
       List<String> notes) {}
 
   /**
+   * Decodes and scales in one go.
+   *
    * @param extension the key's extension, lower case (what the uploader says the file is)
    */
   public Thumbnails make(InputStream source, String extension)
       throws IOException, PermanentFailure {
-    int largest = widths.get(widths.size() - 1);
-    ImageDecoder.Decoded d = decoder.decode(source, extension, largest);
+    return thumbnails(decode(source, extension));
+  }
+
+  /** The upright sRGB picture, decoded just large enough for the largest thumbnail. */
+  ImageDecoder.Decoded decode(InputStream source, String extension)
+      throws IOException, PermanentFailure {
+    return decoder.decode(source, extension, widths.get(widths.size() - 1));
+  }
+
+  Thumbnails thumbnails(ImageDecoder.Decoded d) throws IOException {
     boolean png = d.format().equals("png");
     Map<Integer, byte[]> out = new LinkedHashMap<>();
     for (int w : widths) {

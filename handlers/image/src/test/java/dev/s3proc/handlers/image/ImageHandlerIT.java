@@ -69,7 +69,8 @@ class ImageHandlerIT {
               assertThat(r.outputs())
                   .containsExactly(
                       "s3://terminus-uploads/" + base + "256.jpg",
-                      "s3://terminus-uploads/" + base + "1024.jpg");
+                      "s3://terminus-uploads/" + base + "1024.jpg",
+                      "s3://terminus-uploads/processed/web/" + key + ".jpg");
               assertThat(r.metadata())
                   .containsEntry("width", "2000")
                   .containsEntry("height", "1500")
@@ -78,10 +79,40 @@ class ImageHandlerIT {
               assertThat(r.memoryMb()).isEqualTo(1024);
               assertThat(r.requests())
                   .containsEntry("s3Get", 1L)
-                  .containsEntry("s3Put", 2L)
+                  .containsEntry("s3Put", 3L)
                   .containsEntry("sqs", 3L);
               assertThat(r.durationMs()).isPositive();
             });
+  }
+
+  /**
+   * A real photo taken on its side (EXIF orientation 6, from the corpus): every output is upright,
+   * and the web rendition is progressive, free of metadata, no wider than WEB_MAX_WIDTH, with the
+   * lowest quality that keeps the SSIM target.
+   */
+  @Test
+  void theWebRenditionIsUprightProgressiveAndCarriesNoMetadata() throws Exception {
+    String key = "uploads/images/sideways.jpg";
+    byte[] photo =
+        java.nio.file.Files.readAllBytes(
+            java.nio.file.Path.of("src/test/resources/corpus/exif-orientation/Portrait_6.jpg"));
+    String etag = h.put(key, photo);
+    h.invoke(
+        new ImageHandler(HandlerHarness.with(h.env(true), "WEB_MAX_WIDTH", "1000")),
+        h.event("sqs-moto-s3-event.json", key, photo.length, etag));
+
+    byte[] web = h.get("processed/web/" + key + ".jpg");
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(web));
+    assertThat(img.getWidth()).isEqualTo(1000);
+    assertThat(img.getHeight()).as("upright: a portrait").isEqualTo(1500);
+    String raw = new String(web, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(raw).as("no EXIF (nor GPS, nor orientation tag) survives").doesNotContain("Exif");
+    assertThat(raw).as("progressive: SOF2").contains("\u00ff\u00c2");
+    AuditRecord r = h.history(key).get(0);
+    assertThat(r.metadata()).containsEntry("orientation", "6").containsEntry("width", "1200");
+    assertThat(Double.parseDouble(r.metadata().get("webSsim"))).isGreaterThanOrEqualTo(0.98);
+    assertThat(r.metadata()).containsKey("webQuality");
+    assertThat(web.length).isLessThan(photo.length);
   }
 
   @Test
@@ -109,7 +140,7 @@ class ImageHandlerIT {
     h.put(k, png);
     JsonNode task = h.invoke(handler, h.event("stepfunctions-task.json", k, 0, ""));
     assertThat(task.path("status").asText()).isEqualTo("SUCCEEDED");
-    assertThat(task.path("outputs")).hasSize(2);
+    assertThat(task.path("outputs")).hasSize(3);
   }
 
   @Test
@@ -216,7 +247,7 @@ class ImageHandlerIT {
             h.s3
                 .listObjectsV2(r -> r.bucket(HandlerHarness.BUCKET).prefix("processed/"))
                 .contents())
-        .hasSize(2); // one set of thumbnails (256 and 1024)
+        .hasSize(3); // one set of outputs: thumbnails at 256 and 1024, the web rendition
   }
 
   @Test
