@@ -28,6 +28,11 @@ public final class OutputKeys {
     return "web/" + encode(sourceKey) + "." + extension;
   }
 
+  /** {@code previews/<KEY>/p<PAGE>.png}: a document's page as a picture. */
+  public static String preview(String sourceKey, int page) {
+    return "previews/" + encode(sourceKey) + "/p" + page + ".png";
+  }
+
   /**
    * {@code text/<KEY>.txt}: the key whole, extension included, so report.pdf and report.docx
    * differ.

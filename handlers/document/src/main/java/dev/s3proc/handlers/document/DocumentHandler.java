@@ -43,7 +43,12 @@ public class DocumentHandler extends ProcessorHandler {
           new TextExtractor(
               Integer.parseInt(env.getOrDefault("MAX_PAGES", "2000")),
               Long.parseLong(env.getOrDefault("MAX_TEXT_CHARS", "20000000")),
-              Long.parseLong(env.getOrDefault("MAX_PAGE_GLYPHS", "500000")));
+              Long.parseLong(env.getOrDefault("MAX_PAGE_GLYPHS", "500000")),
+              new PagePreviews(
+                  Integer.parseInt(env.getOrDefault("PREVIEW_PAGES", "1")),
+                  Integer.parseInt(env.getOrDefault("PREVIEW_WIDTH", "1024")),
+                  Integer.parseInt(env.getOrDefault("PREVIEW_MAX_HEIGHT", "4096")),
+                  Long.parseLong(env.getOrDefault("PREVIEW_MAX_OPERATORS", "1000000"))));
       this.maxBytes =
           Long.parseLong(env.getOrDefault("MAX_PDF_BYTES", Long.toString(200L * 1024 * 1024)));
     }
@@ -64,11 +69,16 @@ public class DocumentHandler extends ProcessorHandler {
           Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
         }
         TextExtractor.Extracted e = extractor.extract(spool.toFile(), input.deadline());
-        String out =
+        List<String> outputs = new java.util.ArrayList<>();
+        outputs.add(
             input.put(
                 OutputKeys.text(input.key()),
                 e.text().getBytes(StandardCharsets.UTF_8),
-                "text/plain; charset=utf-8");
+                "text/plain; charset=utf-8"));
+        for (int i = 0; i < e.previews().size(); i++) {
+          outputs.add(
+              input.put(OutputKeys.preview(input.key(), i + 1), e.previews().get(i), "image/png"));
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("pages", Integer.toString(e.pages()));
         if (e.title() != null) {
@@ -78,7 +88,11 @@ public class DocumentHandler extends ProcessorHandler {
           meta.put("author", e.author());
         }
         meta.put("characters", Integer.toString(e.text().length()));
-        return new Result(List.of(out), meta);
+        meta.put("previews", Integer.toString(e.previews().size()));
+        if (e.previewNote() != null) {
+          meta.put("note", e.previewNote());
+        }
+        return new Result(outputs, meta);
       } finally {
         Files.deleteIfExists(spool);
       }

@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessStreamCache;
@@ -33,10 +34,20 @@ public final class TextExtractor {
   private final long maxChars;
   private final long maxPageGlyphs;
 
+  private final PagePreviews previews;
+
   public TextExtractor(int maxPages, long maxChars, long maxPageGlyphs) {
+    this(maxPages, maxChars, maxPageGlyphs, null);
+  }
+
+  /**
+   * @param previews the first pages' previews to render once the text is out, or null for none
+   */
+  TextExtractor(int maxPages, long maxChars, long maxPageGlyphs, PagePreviews previews) {
     this.maxPages = maxPages;
     this.maxChars = maxChars;
     this.maxPageGlyphs = maxPageGlyphs;
+    this.previews = previews;
   }
 
   /** Thrown from inside PDFBox's content stream processing, to stop it at a limit. */
@@ -96,7 +107,17 @@ public final class TextExtractor {
     }
   }
 
-  public record Extracted(String text, int pages, String title, String author) {}
+  /**
+   * @param previews PNGs of the first pages, in order
+   * @param previewNote why a page was not previewed, or null
+   */
+  public record Extracted(
+      String text,
+      int pages,
+      String title,
+      String author,
+      List<byte[]> previews,
+      String previewNote) {}
 
   /**
    * Form fields' text is drawn by widget annotations, which a text stripper does not read (a form
@@ -170,12 +191,16 @@ public final class TextExtractor {
       if (formText != null) {
         text = text + formText;
       }
+      PagePreviews.Previews drawn =
+          previews == null ? null : previews.render(doc, deadline.minus(MARGIN));
       PDDocumentInformation info = doc.getDocumentInformation();
       return new Extracted(
           text,
           pages,
           info == null ? null : info.getTitle(),
-          info == null ? null : info.getAuthor());
+          info == null ? null : info.getAuthor(),
+          drawn == null ? List.of() : drawn.pngs(),
+          drawn == null ? null : drawn.note());
     }
   }
 }

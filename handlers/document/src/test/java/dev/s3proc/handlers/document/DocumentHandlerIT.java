@@ -6,6 +6,7 @@ import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditRecord.Status;
 import dev.s3proc.handlers.testing.HandlerHarness;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,9 @@ class DocumentHandlerIT {
                   .containsEntry("author", "Finance Team");
               assertThat(r.outputs())
                   .containsExactly(
-                      "s3://terminus-uploads/processed/text/uploads/documents/Q3 report+final é.pdf.txt");
+                      "s3://terminus-uploads/processed/text/uploads/documents/Q3 report+final é.pdf.txt",
+                      "s3://terminus-uploads/processed/previews/uploads/documents/Q3 report+final é.pdf/p1.png");
+              assertThat(r.metadata()).containsEntry("previews", "1");
             });
   }
 
@@ -96,6 +99,53 @@ class DocumentHandlerIT {
     assertThat(r.errorType()).isEqualTo("TOO_LARGE");
     assertThat(r.errorMessage()).contains("page 1 draws more than 500000 glyphs");
     assertThat(h.dlq()).hasSize(1);
+  }
+
+  @Test
+  void theFirstPageIsPreviewedAsAPngOfTheConfiguredWidth() throws Exception {
+    String key = "uploads/documents/letter.pdf";
+    byte[] pdf = Pdfs.document(2, "Letter", "Ops", null);
+    h.invoke(
+        new DocumentHandler(HandlerHarness.with(h.env(true), "PREVIEW_PAGES", "2")),
+        h.event("sqs-moto-s3-event.json", key, pdf.length, h.put(key, pdf)));
+    for (int p = 1; p <= 2; p++) {
+      var png =
+          javax.imageio.ImageIO.read(
+              new java.io.ByteArrayInputStream(
+                  h.get("processed/previews/uploads/documents/letter.pdf/p" + p + ".png")));
+      assertThat(png.getWidth()).isEqualTo(1024);
+      assertThat(png.getHeight()).isEqualTo(1325); // US Letter: 612 x 792 points
+    }
+  }
+
+  /** A page past PDF's size limit, or one that draws too much, is not previewed: its text is. */
+  @Test
+  void aPageTooLargeOrTooBusyToDrawIsNotPreviewedButItsTextIsKept() throws Exception {
+    DocumentHandler handler =
+        new DocumentHandler(HandlerHarness.with(h.env(true), "PREVIEW_MAX_OPERATORS", "2000"));
+    record Case(String key, byte[] pdf, String note) {}
+    for (Case c :
+        List.of(
+            new Case(
+                "uploads/documents/poster.pdf",
+                Pdfs.page(20_000, 0),
+                "is 20000x20000 points, past PDF's limit of 14400"),
+            new Case(
+                "uploads/documents/busy.pdf",
+                Pdfs.page(600, 5_000),
+                "draws more than 2000 operations"))) {
+      var response =
+          h.invoke(
+              handler,
+              h.event("sqs-moto-s3-event.json", c.key(), c.pdf().length, h.put(c.key(), c.pdf())));
+      assertThat(response.path("batchItemFailures")).isEmpty();
+      AuditRecord r = h.history(c.key()).get(0);
+      assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+      assertThat(r.metadata()).containsEntry("previews", "0");
+      assertThat(r.metadata().get("note")).contains(c.note());
+      assertThat(new String(h.get("processed/text/" + c.key() + ".txt"), StandardCharsets.UTF_8))
+          .contains("A poster that is large indeed");
+    }
   }
 
   /** The warm-up runs the processing libraries on made-up input; a broken one slows every start. */

@@ -42,4 +42,29 @@ final class Pdfs {
       return out.toByteArray();
     }
   }
+
+  /**
+   * One page of {@code side} points square, with a line of text and {@code rectangles} filled
+   * squares drawn on it (each three operators).
+   */
+  static byte[] page(float side, int rectangles) throws IOException {
+    try (PDDocument doc = new PDDocument()) {
+      PDPage page = new PDPage(new org.apache.pdfbox.pdmodel.common.PDRectangle(side, side));
+      doc.addPage(page);
+      try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+        for (int i = 0; i < rectangles; i++) {
+          cs.addRect(i % 500, i / 500 % 500, 1, 1);
+          cs.fill();
+        }
+        cs.beginText();
+        cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 14);
+        cs.newLineAtOffset(72, 72);
+        cs.showText("A poster that is large indeed");
+        cs.endText();
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    }
+  }
 }
