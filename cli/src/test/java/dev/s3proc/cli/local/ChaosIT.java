@@ -121,6 +121,24 @@ class ChaosIT {
     assertThat(dlq("chaos-images-dlq")).isEmpty();
   }
 
+  /**
+   * Batches that outlast the runner's 10 s visibility timeout (ten 12-megapixel photos in a batch)
+   * are kept invisible while in flight: a healthy run delivers nothing twice.
+   */
+  @Test
+  void aSlowBatchIsNeverDeliveredTwice() throws Exception {
+    String prefix = "uploads/images/slow/";
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      keys.add(prefix + "photo " + i + ".jpg");
+      put(keys.get(i), jpeg(i, 4000, 3000));
+    }
+    settle(prefix, keys.size());
+    for (String key : keys) {
+      assertThat(statuses(key)).as(key).containsExactly(Status.SUCCEEDED);
+    }
+  }
+
   /** The "4 files lost": DynamoDB answering 500 to the write that follows the claim. */
   @Test
   void dynamoDbFailingBetweenClaimAndWriteLosesNothing() throws Exception {

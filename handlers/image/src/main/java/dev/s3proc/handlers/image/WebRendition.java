@@ -16,13 +16,18 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * saw to both, so no orientation tag or profile is needed), with no metadata at all (no EXIF, no
  * GPS position, no thumbnail), as a progressive JPEG whose quality is the lowest of a few that
  * keeps the SSIM against the picture at or above {@code targetSsim} — so a busy photo gets the
- * bytes it needs and a plain one does not (four encodes at most). Pictures with transparency stay
- * PNG.
+ * bytes it needs and a plain one does not. Pictures with transparency stay PNG.
  */
 final class WebRendition {
-  /** The qualities tried, from the one tried first; a binary search over them. */
+  /** Searched on a copy this wide at most. */
+  private static final int SEARCH_WIDTH = 1024;
+
+  /** The qualities tried: the highest first, then a binary search over the others. */
   private static final List<Float> QUALITIES = List.of(0.55f, 0.65f, 0.75f, 0.82f, 0.88f, 0.94f);
 
+  /**
+   * @param ssim what the chosen quality keeps, as measured on the search copy
+   */
   record Web(byte[] bytes, String format, int width, int height, Float quality, Double ssim) {}
 
   private final int maxWidth;
@@ -41,22 +46,23 @@ final class WebRendition {
       ImageIO.write(image, "png", png);
       return new Web(png.toByteArray(), "png", image.getWidth(), image.getHeight(), null, null);
     }
+    // The quality is searched on a copy at most SEARCH_WIDTH wide (a quarter of the pixels of a
+    // 2048-wide rendition: how much a quality costs a picture's structure barely depends on its
+    // size), then the rendition is encoded once, at full size.
+    BufferedImage probe =
+        image.getWidth() > SEARCH_WIDTH ? Thumbnailer.scale(image, SEARCH_WIDTH, false) : image;
     // What the highest quality reaches bounds the goal: a photo full of fine noise never reaches
-    // the target, and chasing it only buys bytes (the goal is then what 0.01 less than the best
-    // achievable needs).
+    // the target, and chasing it only buys bytes (the goal is then 0.01 under the best reachable).
     int top = QUALITIES.size() - 1;
-    byte[] best = jpeg(image, QUALITIES.get(top));
-    double bestSsim = Ssim.of(image, ImageIO.read(new ByteArrayInputStream(best)));
     int bestAt = top;
+    double bestSsim = ssimAt(probe, QUALITIES.get(top));
     double goal = Math.min(targetSsim, bestSsim - 0.01);
     int lo = 0;
     int hi = top - 1;
     while (lo <= hi) { // the lowest quality that reaches the goal
       int mid = (lo + hi) / 2;
-      byte[] jpeg = jpeg(image, QUALITIES.get(mid));
-      double ssim = Ssim.of(image, ImageIO.read(new ByteArrayInputStream(jpeg)));
+      double ssim = ssimAt(probe, QUALITIES.get(mid));
       if (ssim >= goal) {
-        best = jpeg;
         bestAt = mid;
         bestSsim = ssim;
         hi = mid - 1;
@@ -65,11 +71,28 @@ final class WebRendition {
       }
     }
     return new Web(
-        best, "jpeg", image.getWidth(), image.getHeight(), QUALITIES.get(bestAt), bestSsim);
+        jpeg(image, QUALITIES.get(bestAt)),
+        "jpeg",
+        image.getWidth(),
+        image.getHeight(),
+        QUALITIES.get(bestAt),
+        bestSsim);
   }
 
-  /** A progressive baseline-Huffman JPEG with no metadata. */
+  /**
+   * The SSIM a quality keeps, from a baseline encoding: progressive scans change only the order of
+   * the same quantized coefficients, not the picture, and cost several times the time.
+   */
+  private static double ssimAt(BufferedImage image, float quality) throws IOException {
+    return Ssim.of(image, ImageIO.read(new ByteArrayInputStream(jpeg(image, quality, false))));
+  }
+
+  /** A progressive JPEG with no metadata. */
   static byte[] jpeg(BufferedImage image, float quality) throws IOException {
+    return jpeg(image, quality, true);
+  }
+
+  static byte[] jpeg(BufferedImage image, float quality, boolean progressive) throws IOException {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
@@ -77,7 +100,9 @@ final class WebRendition {
       ImageWriteParam p = writer.getDefaultWriteParam();
       p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
       p.setCompressionQuality(quality);
-      p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      if (progressive) {
+        p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      }
       writer.write(null, new IIOImage(image, null, null), p);
     } finally {
       writer.dispose();
