@@ -46,12 +46,13 @@ class ImageCorpusTest {
   record Made(BufferedImage image, Thumbnailer.Thumbnails thumbnails, PermanentFailure refused) {}
 
   static Made make(byte[] bytes, String name) throws IOException {
-    Thumbnailer t = new Thumbnailer(List.of(256), 100_000_000L, 0.95f);
+    // 4096: larger than any corpus picture, so the thumbnail is the picture at its own size
+    Thumbnailer t = new Thumbnailer(List.of(4096), 100_000_000L, 0.95f);
     try {
       String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
       var thumbs = t.make(new ByteArrayInputStream(bytes), ext);
       return new Made(
-          ImageIO.read(new ByteArrayInputStream(thumbs.images().get(256))), thumbs, null);
+          ImageIO.read(new ByteArrayInputStream(thumbs.images().get(4096))), thumbs, null);
     } catch (PermanentFailure e) {
       return new Made(null, null, e);
     }
@@ -81,6 +82,9 @@ class ImageCorpusTest {
               .contains(c.argument());
       case "rgba" -> assertClose(m.image(), referenceRgba(c.argument()), 1, 1, c.file());
       case "ppm" -> assertClose(m.image(), ppm(c.argument()), 2.5, 64, c.file());
+      case "png" ->
+          assertClose(
+              m.image(), ImageIO.read(CORPUS.resolve(c.argument()).toFile()), 6, 255, c.file());
       case "upright", "same-as" ->
           assertClose(m.image(), make(c.argument()).image(), 4, 255, c.file());
       default -> {}
