@@ -249,44 +249,76 @@ class ClaimsIT {
     assertThat(h.dlq()).isEmpty();
   }
 
-  /** The "4 files lost": DynamoDB answering 500 to the write that follows the claim. */
+  /**
+   * The issue's "4 files lost": DynamoDB answering 500 to the write that follows the claim (the
+   * PROCESSING record). The attempt records its failure as retryable and settles its claim FAILED,
+   * so the queue's retry processes the file: never a SKIPPED_DUPLICATE "being processed".
+   */
   @Test
   void aTrailThatFailsAfterTheClaimLeavesTheFileRetryableNeverADuplicate() throws Exception {
     Upload u = upload("uploads/images/unlucky.jpg");
     try (FaultProxy proxy = new FaultProxy(MotoProcess.endpoint())) {
-      // every DynamoDB write after the claim fails for a while: the PROCESSING record, the
-      // failure record and the release alike
       proxy.fail(
-          r -> r.operation().equals("PutItem") || r.body().contains("released"),
-          Duration.ofSeconds(30),
+          r -> r.operation().equals("PutItem") && r.body().contains("\"PROCESSING\""),
+          Duration.ofSeconds(60),
           1000);
-      JsonNode response;
       System.setProperty("aws.endpointUrlDynamoDb", proxy.endpoint());
+      ScriptedHandler handler;
       try {
-        ScriptedHandler handler = new ScriptedHandler(h.env(true), input -> {});
-        response = h.invoke(handler, u.event(), Duration.ofSeconds(8));
+        handler = new ScriptedHandler(h.env(true), input -> {});
       } finally {
         System.clearProperty("aws.endpointUrlDynamoDb");
       }
+      JsonNode response = h.invoke(handler, u.event());
       assertThat(proxy.injected()).isPositive();
       assertThat(response.path("batchItemFailures")).hasSize(1);
     }
     assertThat(outputs()).isEmpty();
+    AuditRecord failed = history(u.key()).get(0);
+    assertThat(failed.errorType()).isEqualTo("AUDIT_UNAVAILABLE");
+    assertThat(failed.retry()).isTrue();
 
-    // retried by the queue: within the failed attempt's deadline it is deferred, after it taken
-    // over (the SDK spends a few seconds retrying each write first)
+    JsonNode retried =
+        h.invoke(
+            new ScriptedHandler(h.env(true), input -> {}),
+            HandlerHarness.withReceiveCount(u.event(), 2));
+    assertThat(retried.path("batchItemFailures")).isEmpty();
+    assertThat(history(u.key()))
+        .extracting(AuditRecord::status)
+        .containsExactly(Status.SUCCEEDED, Status.FAILED);
+    assertThat(outputs()).containsExactly("processed/copies/" + u.key());
+  }
+
+  /**
+   * When every write after the claim fails — the failure record and the claim's release too — the
+   * claim holds until the attempt's deadline: a retry meanwhile is deferred, one after it takes the
+   * file over.
+   */
+  @Test
+  void aClaimNobodyCouldSettleHoldsUntilItsDeadlineThenIsTakenOver() throws Exception {
+    Upload u = upload("uploads/images/stranded.jpg");
+    S3ObjectEvent e = parsed(u);
+    Instant started = Instant.now();
+    // what such an attempt leaves: its claim, live for a few more seconds, and nothing else
+    h.trail.claim(
+        e.bucket(),
+        e.key(),
+        e.versionId(),
+        e.idempotencyToken(),
+        "cut-off",
+        started,
+        started.plusSeconds(3));
     ScriptedHandler retry = new ScriptedHandler(h.env(true), input -> {});
     JsonNode early = h.invoke(retry, HandlerHarness.withReceiveCount(u.event(), 2));
     assertThat(early.path("batchItemFailures")).hasSize(1);
-    Instant deadline = heldUntil(u);
+    assertThat(history(u.key()).get(0).status()).isEqualTo(Status.DEFERRED);
     TimeUnit.MILLISECONDS.sleep(
-        Math.max(0, Duration.between(Instant.now(), deadline).toMillis() + 500));
+        Math.max(0, Duration.between(Instant.now(), heldUntil(u)).toMillis() + 500));
     JsonNode later = h.invoke(retry, HandlerHarness.withReceiveCount(u.event(), 3));
     assertThat(later.path("batchItemFailures")).isEmpty();
     assertThat(history(u.key()))
         .extracting(AuditRecord::status)
-        .containsExactly(Status.SUCCEEDED, Status.DEFERRED)
-        .doesNotContain(Status.SKIPPED_DUPLICATE);
+        .containsExactly(Status.SUCCEEDED, Status.DEFERRED);
     assertThat(outputs()).containsExactly("processed/copies/" + u.key());
   }
 
