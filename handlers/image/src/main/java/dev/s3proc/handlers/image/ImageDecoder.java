@@ -30,6 +30,7 @@ import javax.imageio.stream.ImageInputStream;
 final class ImageDecoder {
   static {
     ImageIO.setUseCache(false); // no temp files: Lambda's /tmp is small and slow
+    GenericCmyk.install();
   }
 
   /** An upright, sRGB picture and what was learnt of it. */
