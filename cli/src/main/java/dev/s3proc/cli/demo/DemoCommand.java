@@ -132,6 +132,19 @@ public class DemoCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     String bucket = config.buckets().get(0).name();
     Map<String, Path> uploads = uploads(home.resolve("config/samples"));
+    try (ResultWatch notices = ResultWatch.start(ctx.clients(), config)) {
+      story(out, config, home, bucket, uploads, notices);
+    }
+  }
+
+  private void story(
+      Output out,
+      PipelineConfig config,
+      Path home,
+      String bucket,
+      Map<String, Path> uploads,
+      ResultWatch notices)
+      throws IOException, InterruptedException {
     Instant uploaded = Instant.now();
     for (Map.Entry<String, Path> e : uploads.entrySet()) {
       ctx.clients()
@@ -190,6 +203,31 @@ public class DemoCommand implements Callable<Integer> {
         "     outputs: "
             + String.join(", ", outputs.stream().limit(4).map(Output::escape).toList())
             + (outputs.size() > 4 ? ", … (" + outputs.size() + " in all)" : ""));
+    if (notices != null) {
+      var got = notices.notices(uploads.size(), Duration.ofSeconds(10));
+      got.stream()
+          .filter(
+              m ->
+                  m.messageAttributes().containsKey("errorType")
+                      && "FAILED".equals(m.messageAttributes().get("status").stringValue()))
+          .findFirst()
+          .or(() -> got.stream().findFirst())
+          .ifPresent(
+              m ->
+                  out.line(
+                      "     result notices on SNS topic "
+                          + notices.topic
+                          + ": "
+                          + got.size()
+                          + ", one per finished attempt, e.g. attributes "
+                          + Output.escape(
+                              new java.util.TreeMap<>(m.messageAttributes())
+                                  .entrySet().stream()
+                                      .map(a -> a.getKey() + "=" + a.getValue().stringValue())
+                                      .toList()
+                                      .toString())
+                          + " (subscribers filter on them)"));
+    }
 
     if (example != null) {
       step(

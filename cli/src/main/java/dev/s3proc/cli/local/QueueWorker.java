@@ -77,7 +77,7 @@ final class QueueWorker {
   }
 
   /** The handler's environment, as config/template.yaml sets it for the deployed function. */
-  private Map<String, String> environment(String dlqUrl) {
+  private Map<String, String> environment(String dlqUrl, String account) {
     Map<String, String> env = new HashMap<>(baseEnv);
     env.put("AUDIT_TABLE", config.audit().table());
     env.put("AUDIT_TTL", Durations.format(config.audit().ttl()));
@@ -89,6 +89,11 @@ final class QueueWorker {
       env.put("OUTPUT_BUCKET", config.outputs().bucket());
     }
     env.put("OUTPUT_PREFIX", config.outputs().prefix());
+    if (config.results().topic() != null) {
+      env.put(
+          "RESULTS_TOPIC_ARN",
+          "arn:aws:sns:" + config.region() + ":" + account + ":" + config.results().topic());
+    }
     return env;
   }
 
@@ -104,7 +109,7 @@ final class QueueWorker {
     try (LoadedHandler handler =
         new LoadedHandler(
             HandlerJars.of(home, queue.processor()),
-            environment(dlqUrl),
+            environment(dlqUrl, account),
             function,
             LocalRunner.MEMORY_MB)) {
       Thread[] pollers = new Thread[THREADS];

@@ -94,6 +94,11 @@ public final class LiveStateReader {
           }
         }
       }
+      if (config.results().topic() != null) {
+        String arn =
+            names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, config.results().topic()));
+        topics.computeIfAbsent(arn, a -> CompletableFuture.supplyAsync(() -> topic(a), pool));
+      }
       Map<String, LiveState.Alarm> alarmMap = Map.of();
       String alarmsUnavailable = null;
       try {

@@ -55,6 +55,7 @@ public final class NotificationPlanner {
   private Plan run() {
     queues();
     topics();
+    resultsTopic();
     functions();
     table();
     alarms();
@@ -211,6 +212,27 @@ public final class NotificationPlanner {
   }
 
   // ---- topics and functions ------------------------------------------------------------------
+
+  /** The topic every finished attempt is announced on: created when missing. */
+  private void resultsTopic() {
+    String name = config.results().topic();
+    if (name == null) {
+      return;
+    }
+    String arn = names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, name));
+    LiveState.Topic topic = live.topics().get(arn);
+    boolean planned =
+        changes.stream().anyMatch(c -> c.resource().equals("topic") && c.name().equals(name));
+    if ((topic == null || !topic.exists()) && !planned) {
+      changes.add(
+          new Change(
+              Action.CREATE,
+              "topic",
+              name,
+              List.of("standard SNS topic: every finished attempt is announced on it"),
+              new Plan.CreateTopic(name)));
+    }
+  }
 
   private void topics() {
     Map<String, Set<String>> bucketsByTopic = bucketsByTarget(TargetType.TOPIC);

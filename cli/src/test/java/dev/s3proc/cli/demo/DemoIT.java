@@ -31,6 +31,9 @@ class DemoIT {
             "✓ uploads/images/harbour-sunset.jpg",
             "✓ uploads/documents/q3-report.pdf",
             "✗ uploads/images/corrupt-camera-upload.jpg  →  FAILED CORRUPT",
+            "result notices on SNS topic processing-results: 5, one per finished attempt,"
+                + " e.g. attributes [errorType=CORRUPT, processor=image, retry=false,"
+                + " status=FAILED, workflow=s3proc.media-ingest.process-images-jpg]",
             "4. The audit trail of one file",
             "5. The corrupt file went straight to the dead-letter queue image-processing-dlq",
             "6. Redrove it back to image-processing",

@@ -76,6 +76,12 @@ class TemplateTest {
             assertThat(flatten(get(statement, "Condition").orElseThrow()))
                 .contains("dynamodb:LeadingKeys");
           }
+          if (actions.stream().anyMatch(a -> a.startsWith("sns:"))) {
+            assertThat(actions)
+                .as(name + " announces results, nothing more")
+                .containsExactly("sns:Publish");
+            assertThat(target).as(name).isEqualTo("ResultsTopic");
+          }
           if (actions.contains("sqs:SendMessage")) {
             assertThat(target).as(name + " sends to its own DLQ only").contains("Dlq");
           }
@@ -84,7 +90,9 @@ class TemplateTest {
     }
     assertThat(functions).containsExactly("ImageFunction", "DocumentFunction", "ValidateFunction");
     assertThat(flatten(get(globals, "Function", "Environment").orElseThrow()))
-        .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT");
+        .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT", "RESULTS_TOPIC_ARN");
+    assertThat(flatten(get(resources, "ResultsTopic").orElseThrow()))
+        .contains("AWS::SNS::Topic", "ResultsTopicName");
   }
 
   // ---- YAML nodes --------------------------------------------------------------------------

@@ -113,7 +113,8 @@ class RulesIT {
     assertThat(first.out())
         .contains(
             "= keep notification terminus-uploads legacy-audit",
-            "+ create queue document-processing");
+            "+ create queue document-processing",
+            "+ create topic processing-results");
     assertThat(notificationIds())
         .containsExactly(
             FOREIGN_ID,
@@ -157,6 +158,10 @@ class RulesIT {
     String topicArn = "arn:aws:sns:us-east-1:123456789012:compliance-fanout";
     assertThat(aws.sns().getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy"))
         .contains("SNS:Publish", "arn:aws:s3:::terminus-uploads");
+    assertThat(aws.sns().listTopics().topics())
+        .extracting(t -> t.topicArn())
+        .as("the results topic the processors announce on")
+        .contains("arn:aws:sns:us-east-1:123456789012:processing-results");
 
     var table = aws.dynamoDb().describeTable(r -> r.tableName("s3proc-audit")).table();
     assertThat(table.globalSecondaryIndexes())

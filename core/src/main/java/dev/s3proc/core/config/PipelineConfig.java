@@ -17,7 +17,8 @@ public record PipelineConfig(
     Map<String, Queue> queues,
     Audit audit,
     Budget budget,
-    Outputs outputs) {
+    Outputs outputs,
+    Results results) {
 
   /** The notification-configuration id prefix that marks what this pipeline owns. */
   public String ownedIdPrefix() {
@@ -107,6 +108,12 @@ public record PipelineConfig(
   public record Audit(String table, Duration ttl) {}
 
   public record Budget(BigDecimal costPerFile) {}
+
+  /**
+   * Where each finished attempt is announced: an SNS topic (a name in the pipeline's account and
+   * region), or null for none.
+   */
+  public record Results(String topic, Position position) {}
 
   /**
    * Where the processors write what they derive: a bucket of its own (the reference pipeline's

@@ -44,7 +44,7 @@ public final class PipelineLoader {
   static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
   private static final Set<String> TOP_KEYS =
-      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget", "outputs");
+      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget", "outputs", "results");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "events", "filter", "target");
@@ -57,6 +57,7 @@ public final class PipelineLoader {
   private static final Set<String> AUDIT_KEYS = Set.of("table", "ttl");
   private static final Set<String> BUDGET_KEYS = Set.of("costPerFile");
   private static final Set<String> OUTPUTS_KEYS = Set.of("bucket", "prefix");
+  private static final Set<String> RESULTS_KEYS = Set.of("topic");
 
   /** Where outputs go when the pipeline file does not say: beside the uploads, under this. */
   public static final String DEFAULT_OUTPUT_PREFIX = "processed/";
@@ -202,7 +203,8 @@ public final class PipelineLoader {
         queues,
         audit(top.get("audit")),
         budget(top.get("budget")),
-        outputs);
+        outputs,
+        results(top.get("results")));
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
@@ -726,6 +728,39 @@ public final class PipelineLoader {
       }
     }
     return new Budget(cost);
+  }
+
+  private PipelineConfig.Results results(NodeTuple entry) {
+    if (entry == null) {
+      return new PipelineConfig.Results(null, Position.UNKNOWN);
+    }
+    Map<String, NodeTuple> f = fields(entry.getValueNode(), RESULTS_KEYS, "results");
+    if (f == null || !f.containsKey("topic")) {
+      // an unknown key in its place has been reported already, with what is expected
+      if (f != null
+          && !(entry.getValueNode() instanceof MappingNode m && !m.getValue().isEmpty())) {
+        error(
+            pos(entry.getValueNode()),
+            "results",
+            "missing 'topic': the SNS topic to announce results on");
+      }
+      return new PipelineConfig.Results(null, Position.UNKNOWN);
+    }
+    Node n = f.get("topic").getValueNode();
+    String topic = scalar(n, "results", "a topic name");
+    if (topic != null && (!TOPIC_NAME.matcher(topic).matches() || topic.endsWith(".fifo"))) {
+      error(
+          pos(n),
+          "results",
+          "topic '"
+              + topic
+              + "' must be a standard topic's name: up to 256 letters, digits, '-' and '_'"
+              + (topic.endsWith(".fifo")
+                  ? " (a FIFO topic would need a message group per result)"
+                  : ""));
+      topic = null;
+    }
+    return new PipelineConfig.Results(topic, pos(n));
   }
 
   private Outputs outputs(NodeTuple entry) {

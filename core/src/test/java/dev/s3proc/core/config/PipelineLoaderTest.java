@@ -472,6 +472,24 @@ class PipelineLoaderTest {
   }
 
   @Test
+  void resultsNameAStandardTopic() {
+    PipelineLoader.Result ok = load(HEAD + "buckets: []\nresults: { topic: processing-results }\n");
+    assertThat(ok.errors()).isEmpty();
+    assertThat(ok.config().results().topic()).isEqualTo("processing-results");
+    assertThat(load(HEAD + "buckets: []\n").config().results().topic()).isNull();
+    assertThat(errors(HEAD + "buckets: []\nresults: { topic: done.fifo }\n"))
+        .singleElement()
+        .asString()
+        .contains("results: topic 'done.fifo' must be a standard topic's name")
+        .contains("FIFO");
+    assertThat(errors(HEAD + "buckets: []\nresults: { queue: done }\n"))
+        .singleElement()
+        .asString()
+        .contains("results")
+        .contains("queue");
+  }
+
+  @Test
   void aHugeFileOrScalarIsOneLineNotMinutes(@org.junit.jupiter.api.io.TempDir Path tmp)
       throws Exception {
     Path huge = tmp.resolve("huge.yaml");

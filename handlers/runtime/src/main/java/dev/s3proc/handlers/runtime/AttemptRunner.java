@@ -73,18 +73,21 @@ final class AttemptRunner {
   private final Processor processor;
   private final HandlerConfig config;
   private final Telemetry telemetry;
+  private final ResultNotices notices;
 
   AttemptRunner(
       S3Client s3,
       AuditTrail trail,
       Processor processor,
       HandlerConfig config,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      ResultNotices notices) {
     this.s3 = s3;
     this.trail = trail;
     this.processor = processor;
     this.config = config;
     this.telemetry = telemetry;
+    this.notices = notices;
   }
 
   /**
@@ -106,6 +109,9 @@ final class AttemptRunner {
             : started.plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
     String token = event.idempotencyToken();
     Map<String, Long> requests = AttemptRecords.baseRequests(event, firstInInvocation, viaSqs);
+    if (notices.enabled()) {
+      requests.merge("sns", 1L, Long::sum); // the result notice
+    }
     AuditRecord base =
         AttemptRecords.start(
             event, processor.name(), attempt, attemptId, started, deadline, context, requests);
@@ -201,6 +207,7 @@ final class AttemptRunner {
             Map.of("bucket", event.bucket(), "key", event.key(), "attemptId", attemptId));
         return new Outcome(Kind.DEFERRED, done, null, Instant.now());
       }
+      notices.announce(done);
       return new Outcome(Kind.SUCCEEDED, done, null);
     } catch (PermanentFailure e) {
       return failed(base, event, token, input, e.type(), e.getMessage(), Kind.PERMANENT, e, false);
@@ -398,6 +405,7 @@ final class AttemptRunner {
             message,
             "retry",
             kind == Kind.TRANSIENT));
+    notices.announce(failed);
     return new Outcome(kind, failed, e);
   }
 

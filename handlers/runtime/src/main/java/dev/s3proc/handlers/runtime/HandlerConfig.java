@@ -13,6 +13,7 @@ import java.util.Map;
  * @param maxReceiveCount the source queue's maxReceiveCount (MAX_RECEIVE_COUNT): on the delivery
  *     that is the last one before SQS would move the message to the DLQ, a file that must be
  *     retried is dead-lettered by the handler instead, with its reason; 0 when not known
+ * @param resultsTopicArn where every finished attempt is announced (RESULTS_TOPIC_ARN), or null
  * @param maxAbandoned after this many attempts that ended without a result (killed, timed out, out
  *     of memory), a file is failed for good (CRASHED) instead of tried again (MAX_ABANDONED)
  */
@@ -25,6 +26,7 @@ public record HandlerConfig(
     long maxObjectBytes,
     int maxReceiveCount,
     int maxAbandoned,
+    String resultsTopicArn,
     Map<String, String> env) {
 
   public static HandlerConfig fromEnvironment(Map<String, String> env) {
@@ -38,6 +40,7 @@ public record HandlerConfig(
             env.getOrDefault("MAX_OBJECT_BYTES", Long.toString(5L * 1024 * 1024 * 1024))),
         Integer.parseInt(env.getOrDefault("MAX_RECEIVE_COUNT", "0")),
         Integer.parseInt(env.getOrDefault("MAX_ABANDONED", "2")),
+        blankToNull(env.get("RESULTS_TOPIC_ARN")),
         env);
   }
 

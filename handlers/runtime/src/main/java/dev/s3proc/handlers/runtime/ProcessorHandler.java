@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -83,7 +84,11 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             new AuditTrail(dynamo, config.auditTable(), config.auditTtl()),
             processor,
             config,
-            telemetry);
+            telemetry,
+            new ResultNotices(
+                memoize(() -> configure(SnsClient.builder(), http, region, credentials).build()),
+                config.resultsTopicArn(),
+                telemetry));
   }
 
   private static <
