@@ -110,7 +110,7 @@ class CliTest {
     assertThat(png.exitCode()).isZero();
     assertThat(png.out())
         .isEqualTo(
-            "RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-images-png,s3:ObjectCreated:*,uploads/images/,.png,queue image-processing\n");
+            "RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-images-png,\"s3:ObjectCreated:*,s3:ObjectRemoved:*,s3:LifecycleExpiration:*,s3:ObjectRestore:*\",uploads/images/,.png,queue image-processing\n");
 
     Cli.Result none =
         cli.run(
@@ -123,13 +123,13 @@ class CliTest {
             "--key",
             "uploads/images/cat.png",
             "--event",
-            "s3:ObjectRemoved:Delete",
+            "s3:ObjectTagging:Put",
             "-o",
             "json");
     assertThat(none.out()).contains("\"rules\" : [ ]");
     assertThat(none.err())
         .contains(
-            "no rule fires for s3:ObjectRemoved:Delete on s3://terminus-uploads/uploads/images/cat.png");
+            "no rule fires for s3:ObjectTagging:Put on s3://terminus-uploads/uploads/images/cat.png");
   }
 
   @Test

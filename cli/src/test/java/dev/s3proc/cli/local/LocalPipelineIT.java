@@ -106,11 +106,59 @@ class LocalPipelineIT {
 
       Cli.Result dlq = cli().run("dlq", "peek", "image-processing-dlq", "--local", "-o", "json");
       assertThat(dlq.out()).contains(corrupt, "CORRUPT");
+
+      // a removal: moto sends ObjectRemoved:Delete, and the photo's outputs go with it
+      aws.s3().deleteObject(r -> r.bucket("terminus-uploads").key(photo));
+      await(() -> latest(trail, photo) == Status.DELETED);
+      assertThat(trail.history("terminus-uploads", photo, null).get(0).outputs())
+          .containsExactlyInAnyOrder(
+              "s3://terminus-processed/thumbnails/" + photo + "/w256.jpg",
+              "s3://terminus-processed/thumbnails/" + photo + "/w1024.jpg",
+              "s3://terminus-processed/web/" + photo + ".jpg");
+      assertThat(
+              aws.s3()
+                  .listObjectsV2(r -> r.bucket("terminus-processed").prefix("thumbnails/" + photo))
+                  .keyCount())
+          .isZero();
+
+      // an archived upload fails saying what to do; restored, moto sends ObjectRestore:Post
+      // (recorded) and then ObjectRestore:Completed (processed)
+      String archived = "uploads/images/archived-harbour.jpg";
+      aws.s3()
+          .putObject(
+              r ->
+                  r.bucket("terminus-uploads")
+                      .key(archived)
+                      .storageClass(software.amazon.awssdk.services.s3.model.StorageClass.GLACIER),
+              RequestBody.fromFile(samples.resolve("harbour-sunset.jpg")));
+      await(() -> done(trail, archived));
+      assertThat(trail.history("terminus-uploads", archived, null).get(0).errorType())
+          .isEqualTo("ARCHIVED");
+      aws.s3()
+          .restoreObject(
+              r -> r.bucket("terminus-uploads").key(archived).restoreRequest(q -> q.days(1)));
+      await(
+          () -> {
+            // moto completes a restore when the object is next looked at
+            aws.s3().headObject(r -> r.bucket("terminus-uploads").key(archived));
+            return latest(trail, archived) == Status.SUCCEEDED;
+          });
+      assertThat(trail.history("terminus-uploads", archived, null))
+          .extracting(AuditRecord::eventName)
+          .contains("s3:ObjectRestore:Completed", "s3:ObjectRestore:Post");
+      assertThat(
+              aws.s3()
+                  .headObject(
+                      r ->
+                          r.bucket("terminus-processed")
+                              .key("thumbnails/" + archived + "/w256.jpg"))
+                  .contentLength())
+          .isPositive();
     }
     Cli.Result status = cli().run("local", "status");
     assertThat(status.out())
         .containsPattern("runner +running")
-        .containsPattern("image-processing-dlq +1 +0");
+        .containsPattern("image-processing-dlq +2 +0");
 
     assertThat(cli().run("local", "down").exitCode()).isZero();
     assertThat(alive(stack.emulatorPid())).isFalse();
@@ -125,6 +173,11 @@ class LocalPipelineIT {
     List<AuditRecord> h = trail.history("terminus-uploads", key, null);
     return !h.isEmpty()
         && (h.get(0).status() == Status.SUCCEEDED || h.get(0).status() == Status.FAILED);
+  }
+
+  static Status latest(AuditTrail trail, String key) {
+    List<AuditRecord> h = trail.history("terminus-uploads", key, null);
+    return h.isEmpty() ? null : h.get(0).status();
   }
 
   static void await(BooleanSupplier condition) throws InterruptedException {

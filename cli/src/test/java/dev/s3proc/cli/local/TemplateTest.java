@@ -2,6 +2,7 @@ package dev.s3proc.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3proc.core.config.OutputKeys;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,18 +62,32 @@ class TemplateTest {
           String target = flatten(get(statement, "Resource").orElseThrow());
           assertThat(actions).as(name).noneMatch(a -> a.contains("*"));
           assertThat(actions)
-              .as(name + " may not scan or delete the trail, nor delete objects")
-              .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem", "s3:DeleteObject");
+              .as(name + " may not scan or delete the trail")
+              .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem");
+          if (actions.contains("s3:DeleteObject")) {
+            assertThat(actions)
+                .as(name + " deletes only what it may write: its own outputs")
+                .contains("s3:PutObject");
+          }
           if (actions.contains("s3:GetObject")) {
             assertThat(target).as(name).matches(".*\\$\\{UploadBucket}/uploads/[a-z]+/\\*.*");
           }
           if (actions.contains("s3:PutObject")) {
-            assertThat(target).as(name).matches(".*\\$\\{ProcessedBucket\\.Arn}/[a-z]+/\\*.*");
+            String processor = processor(resource);
+            assertThat(scalars(get(statement, "Resource").orElseThrow()))
+                .as(name + " may put exactly where processor " + processor + " writes")
+                .containsExactlyInAnyOrderElementsOf(
+                    OutputKeys.FOLDERS.get(processor).stream()
+                        .map(f -> "${ProcessedBucket.Arn}/" + f + "*")
+                        .toList());
           }
           if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))) {
             assertThat(actions)
                 .containsExactlyInAnyOrder(
-                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:Query");
             assertThat(flatten(get(statement, "Condition").orElseThrow()))
                 .contains("dynamodb:LeadingKeys");
           }
@@ -93,6 +108,12 @@ class TemplateTest {
         .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT", "RESULTS_TOPIC_ARN");
     assertThat(flatten(get(resources, "ResultsTopic").orElseThrow()))
         .contains("AWS::SNS::Topic", "ResultsTopicName");
+  }
+
+  /** The processor a function runs, from its jar: handlers/<processor>/target/... */
+  static String processor(Node function) {
+    return text(get(function, "Properties", "CodeUri").orElseThrow())
+        .replaceAll("^\\.\\./handlers/([a-z]+)/.*", "$1");
   }
 
   // ---- YAML nodes --------------------------------------------------------------------------

@@ -89,6 +89,12 @@ class RulesIT {
                                     .id(FOREIGN_ID)
                                     .queueArn(arn)
                                     .eventsWithStrings("s3:ObjectRemoved:*")
+                                    .filter(
+                                        f ->
+                                            f.key(
+                                                k ->
+                                                    k.filterRules(
+                                                        fr -> fr.name("prefix").value("legacy/"))))
                                     .build())
                             .build()));
   }
@@ -243,7 +249,7 @@ class RulesIT {
     Cli.Result r = s3proc("rules", "apply", "-f", bad.toString(), "--yes");
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err())
-        .contains(bad + ":20:")
+        .contains(bad + ":22:")
         .contains("rule process-images-png: filter suffix '*.png' contains a wildcard")
         .contains("nothing was changed");
     assertThat(aws.sqs().listQueues().queueUrls()).isEmpty();

@@ -60,12 +60,29 @@ public record AuditRecord(
      * Another attempt held a live claim on the same event: this delivery went back to the queue (or
      * was retried by Lambda) untouched, to be taken over if that attempt never finishes.
      */
-    DEFERRED
+    DEFERRED,
+    /**
+     * The object was removed (deleted, a delete marker, expired): what was derived from it is
+     * deleted, and listed as this record's outputs.
+     */
+    DELETED,
+    /**
+     * An event about the object that needs no processing (a restore started or expired, a
+     * replication failure or delay): kept in the trail and announced, with any problem as its
+     * errorType.
+     */
+    RECORDED
   }
 
-  /** Whether this record is a real attempt at processing (not a skip or a deferral). */
+  /**
+   * Whether this record is a real attempt at processing (not a skip, a deferral, a removal or a
+   * recorded event).
+   */
   public boolean processed() {
-    return status != Status.SKIPPED_DUPLICATE && status != Status.DEFERRED;
+    return status != Status.SKIPPED_DUPLICATE
+        && status != Status.DEFERRED
+        && status != Status.DELETED
+        && status != Status.RECORDED;
   }
 
   /** Whether this attempt failed and the object will be tried again. */

@@ -16,6 +16,16 @@ public final class OutputKeys {
    */
   public static final List<String> SUFFIXES = List.of(".jpg", ".png", ".txt");
 
+  /**
+   * The folders each processor writes under, in the output location: what its IAM policy lets it
+   * put (and, when its upload is removed, delete), and nothing else.
+   */
+  public static final java.util.Map<String, List<String>> FOLDERS =
+      java.util.Map.of(
+          "image", List.of("thumbnails/", "web/"),
+          "document", List.of("text/", "previews/"),
+          "validate", List.of());
+
   private OutputKeys() {}
 
   /** {@code thumbnails/<KEY>/w<WIDTH>.<EXT>}. */

@@ -799,6 +799,33 @@ public final class PipelineLoader {
 
   // ---- checks across rules -----------------------------------------------------------------
 
+  /** A rule may send a processor's queue only the event types a processor can act on. */
+  private void processorHandles(Rule rule, Map<String, Queue> queues) {
+    if (rule.target() == null || rule.target().type() != TargetType.QUEUE) {
+      return;
+    }
+    Queue queue = queues.get(rule.target().ref());
+    if (queue == null || queue.processor() == null) {
+      return;
+    }
+    for (String event : rule.events()) {
+      if (S3Events.isKnown(event) && !S3Events.processorHandles(event)) {
+        error(
+            rule.position(),
+            "rule " + rule.id(),
+            "sends "
+                + event
+                + " to queue "
+                + queue.name()
+                + ", whose processor "
+                + queue.processor()
+                + " cannot act on it (processors handle "
+                + S3Events.HANDLED
+                + " events): remove it from 'events', or send it to a queue without a processor");
+      }
+    }
+  }
+
   private void crossChecks(List<Bucket> buckets, Map<String, Queue> queues) {
     Map<String, Rule> ids = new HashMap<>();
     Map<String, String> dlqOwners = new HashMap<>();
@@ -841,6 +868,7 @@ public final class PipelineLoader {
                     + "): rule ids must be unique in a pipeline");
           }
         }
+        processorHandles(rule, queues);
         for (int j = 0; j < i; j++) {
           Rule earlier = rules.get(j);
           FilterOverlap.sharedEvent(earlier, rule)

@@ -48,6 +48,8 @@ public record AuditStats(
           .computeIfAbsent(r.bucket() + "/" + r.key() + "#" + r.versionId(), k -> new ArrayList<>())
           .add(r);
     }
+    // an object with only a removal or a recorded event in the window was not processed in it
+    byFile.values().removeIf(file -> file.stream().noneMatch(AuditRecord::processed));
     Map<String, List<List<AuditRecord>>> byWorkflow = new TreeMap<>();
     for (List<AuditRecord> file : byFile.values()) {
       String w =

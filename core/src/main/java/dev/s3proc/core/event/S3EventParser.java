@@ -82,7 +82,30 @@ public final class S3EventParser {
         prefixed(Tree.text(record, "eventName", null)),
         time(Tree.text(record, "eventTime", null)),
         via,
-        Tree.text(s3, "configurationId", null));
+        Tree.text(s3, "configurationId", null),
+        details(record));
+  }
+
+  /** What replication and restore events add to the object (S3's event versions 2.2 and 2.3). */
+  private static Map<String, String> details(Map<String, Object> record) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    scalars(record.get("replicationEventData"), out);
+    if (record.get("glacierEventData") instanceof Map<?, ?> g) {
+      scalars(Tree.object(g).get("restoreEventData"), out);
+    }
+    return out;
+  }
+
+  private static void scalars(Object node, Map<String, String> out) {
+    if (node instanceof Map<?, ?> m) {
+      Tree.object(m)
+          .forEach(
+              (k, v) -> {
+                if (v != null && !(v instanceof Map) && !(v instanceof List)) {
+                  out.put(k, v.toString());
+                }
+              });
+    }
   }
 
   private static S3ObjectEvent eventBridge(Map<String, Object> root) {
@@ -92,7 +115,13 @@ public final class S3EventParser {
     String name =
         switch (type) {
           case "Object Created" -> "s3:ObjectCreated:" + reason(Tree.text(detail, "reason", ""));
-          case "Object Deleted" -> "s3:ObjectRemoved:Delete";
+          case "Object Deleted" ->
+              "Delete Marker Created".equals(Tree.text(detail, "deletion-type", ""))
+                  ? "s3:ObjectRemoved:DeleteMarkerCreated"
+                  : "s3:ObjectRemoved:Delete";
+          case "Object Restore Initiated" -> "s3:ObjectRestore:Post";
+          case "Object Restore Completed" -> "s3:ObjectRestore:Completed";
+          case "Object Restore Expired" -> "s3:ObjectRestore:Delete";
           default -> "s3:" + type.replace(" ", "");
         };
     return new S3ObjectEvent(
@@ -119,7 +148,8 @@ public final class S3EventParser {
         e.eventName(),
         e.eventTime(),
         via,
-        e.configurationId());
+        e.configurationId(),
+        e.details());
   }
 
   /** S3 notification keys are form-encoded: {@code %2F} is a slash and {@code +} a space. */

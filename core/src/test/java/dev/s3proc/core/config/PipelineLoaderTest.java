@@ -490,6 +490,35 @@ class PipelineLoaderTest {
   }
 
   @Test
+  void aProcessorIsSentOnlyEventsItCanActOn() {
+    String yaml =
+        oneBucket(
+                """
+                - id: images
+                  events: [s3:ObjectCreated:*, s3:ObjectRemoved:*, s3:ObjectRestore:*, s3:Replication:*]
+                  filter: { prefix: uploads/ }
+                  target: { queue: q }
+                - id: tags
+                  events: [s3:ObjectTagging:*]
+                  filter: { prefix: tagged/ }
+                  target: { queue: q }
+                - id: audit-tags
+                  events: [s3:ObjectTagging:*]
+                  filter: { prefix: audit/ }
+                  target: { queue: plain }
+                """)
+            + "outputs: { bucket: terminus-processed }\n"
+            + "queues:\n  q: { processor: image, dlq: {} }\n  plain: { dlq: {} }\n";
+    assertThat(errors(yaml))
+        .singleElement()
+        .asString()
+        .contains(
+            "rule tags: sends s3:ObjectTagging:* to queue q, whose processor image cannot act on it")
+        .contains(
+            "ObjectCreated, ObjectRemoved, LifecycleExpiration, ObjectRestore and Replication");
+  }
+
+  @Test
   void aHugeFileOrScalarIsOneLineNotMinutes(@org.junit.jupiter.api.io.TempDir Path tmp)
       throws Exception {
     Path huge = tmp.resolve("huge.yaml");

@@ -75,4 +75,65 @@ class S3EventParserTest {
     assertThat(S3EventParser.parse("{\"order\": 42}")).isEmpty();
     assertThat(S3EventParser.parse("plain text")).isEmpty();
   }
+
+  @Test
+  void replicationAndRestoreEventsKeepWhatTheyAdd() {
+    String replication =
+        """
+        {"Records":[{"eventVersion":"2.2","eventSource":"aws:s3","eventTime":"2026-11-28T21:34:09Z",
+          "eventName":"Replication:OperationFailedReplication",
+          "s3":{"bucket":{"name":"b"},"object":{"key":"k.jpg","size":5,"eTag":"e","sequencer":"01"}},
+          "replicationEventData":{"replicationRuleId":"dr","destinationBucket":"arn:aws:s3:::b-dr",
+            "s3Operation":"OBJECT_PUT","failureReason":"DstBucketNotFound"}}]}
+        """;
+    var e = S3EventParser.parse(replication).orElseThrow().get(0);
+    assertThat(e.eventName()).isEqualTo("s3:Replication:OperationFailedReplication");
+    assertThat(e.details())
+        .containsEntry("failureReason", "DstBucketNotFound")
+        .containsEntry("destinationBucket", "arn:aws:s3:::b-dr");
+
+    String restore =
+        """
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventTime":"2026-11-28T21:34:09Z",
+          "eventName":"ObjectRestore:Completed",
+          "s3":{"bucket":{"name":"b"},"object":{"key":"k.jpg","size":5,"eTag":"e","sequencer":"02"}},
+          "glacierEventData":{"restoreEventData":{
+            "lifecycleRestorationExpiryTime":"2026-12-06T00:00:00.000Z",
+            "lifecycleRestoreStorageClass":"GLACIER"}}}]}
+        """;
+    assertThat(S3EventParser.parse(restore).orElseThrow().get(0).details())
+        .containsEntry("lifecycleRestoreStorageClass", "GLACIER");
+    assertThat(S3EventParser.parse(AWS).orElseThrow().get(0).details()).isEmpty();
+  }
+
+  @Test
+  void eventBridgeRemovalsAndRestoresMapToS3EventNames() {
+    String template =
+        """
+        {"version":"0","detail-type":"%s","source":"aws.s3","time":"2026-11-28T10:00:00Z",
+         "detail":{"bucket":{"name":"b"},"object":{"key":"k.jpg","sequencer":"01"}%s}}
+        """;
+    assertThat(
+            S3EventParser.parse(
+                    String.format(
+                        template, "Object Deleted", ",\"deletion-type\":\"Delete Marker Created\""))
+                .orElseThrow()
+                .get(0)
+                .eventName())
+        .isEqualTo("s3:ObjectRemoved:DeleteMarkerCreated");
+    assertThat(
+            S3EventParser.parse(
+                    String.format(
+                        template, "Object Deleted", ",\"deletion-type\":\"Permanently Deleted\""))
+                .orElseThrow()
+                .get(0)
+                .eventName())
+        .isEqualTo("s3:ObjectRemoved:Delete");
+    assertThat(
+            S3EventParser.parse(String.format(template, "Object Restore Completed", ""))
+                .orElseThrow()
+                .get(0)
+                .eventName())
+        .isEqualTo("s3:ObjectRestore:Completed");
+  }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditRecord.Status;
 import dev.s3proc.core.audit.AuditTrail;
+import dev.s3proc.core.config.S3Events;
 import dev.s3proc.core.event.S3ObjectEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +75,7 @@ final class AttemptRunner {
   private final HandlerConfig config;
   private final Telemetry telemetry;
   private final ResultNotices notices;
+  private final Removal removal;
 
   AttemptRunner(
       S3Client s3,
@@ -88,6 +90,7 @@ final class AttemptRunner {
     this.config = config;
     this.telemetry = telemetry;
     this.notices = notices;
+    this.removal = new Removal(s3, trail, config, processor);
   }
 
   /**
@@ -180,18 +183,7 @@ final class AttemptRunner {
                 + config.outputPrefix()
                 + ": refusing to process an output, which would loop; fix the rule that sent it");
       }
-      if (event.size() == 0
-          && event.eventName() != null
-          && event.eventName().startsWith("s3:ObjectCreated")) {
-        throw PermanentFailure.empty();
-      }
-      if (event.size() > config.maxObjectBytes()) {
-        throw PermanentFailure.tooLarge(event.size(), config.maxObjectBytes());
-      }
-      Processor.Result result = processor.process(input);
-      AuditRecord done =
-          AttemptRecords.end(
-              base, Status.SUCCEEDED, result.outputs(), null, null, input, result.metadata(), null);
+      AuditRecord done = handle(event, base, input);
       boolean completed;
       try {
         completed = trail.complete(done, token, Instant.now());
@@ -247,6 +239,11 @@ final class AttemptRunner {
           e,
           false);
     } catch (RuntimeException | IOException | Error e) {
+      PermanentFailure known = unreadable(event, e);
+      if (known != null) {
+        return failed(
+            base, event, token, input, known.type(), known.getMessage(), Kind.PERMANENT, e, false);
+      }
       Kind kind = e instanceof Error || transientError(e) ? Kind.TRANSIENT : Kind.PERMANENT;
       String type =
           e instanceof Error
@@ -352,6 +349,56 @@ final class AttemptRunner {
   }
 
   /** A delivery that was not processed: a duplicate, or deferred to a live claim. */
+  /**
+   * Does what the event asks: processes an upload, removes a removed object's outputs, or notes it.
+   */
+  private AuditRecord handle(S3ObjectEvent event, AuditRecord base, Input input)
+      throws PermanentFailure, IOException {
+    S3Events.Handling handling = S3Events.handling(event.eventName());
+    if (handling == null) {
+      throw new PermanentFailure(
+          "UNSUPPORTED_EVENT",
+          event.eventName()
+              + " is not an event a processor can act on (they handle "
+              + S3Events.HANDLED
+              + " events): take it out of the events of the rule that sent it ("
+              + base.workflow()
+              + ")");
+    }
+    switch (handling) {
+      case REMOVE -> {
+        Processor.Result removed = removal.run(event, input);
+        return AttemptRecords.end(
+            base, Status.DELETED, removed.outputs(), null, null, input, removed.metadata(), null);
+      }
+      case RECORD -> {
+        RecordedEvent note = RecordedEvent.of(event);
+        return AttemptRecords.end(
+            base,
+            Status.RECORDED,
+            List.of(),
+            note.errorType(),
+            note.message(),
+            input,
+            note.metadata(),
+            null);
+      }
+      default -> {
+        if (event.size() == 0
+            && event.eventName() != null
+            && event.eventName().startsWith("s3:ObjectCreated")) {
+          throw PermanentFailure.empty();
+        }
+        if (event.size() > config.maxObjectBytes()) {
+          throw PermanentFailure.tooLarge(event.size(), config.maxObjectBytes());
+        }
+        Processor.Result result = processor.process(input);
+        return AttemptRecords.end(
+            base, Status.SUCCEEDED, result.outputs(), null, null, input, result.metadata(), null);
+      }
+    }
+  }
+
   private Outcome notProcessed(AuditRecord base, Status status, String why) {
     Map<String, Long> requests = new LinkedHashMap<>(base.requests());
     requests.put("dynamoRead", 1L);
@@ -407,6 +454,32 @@ final class AttemptRunner {
             kind == Kind.TRANSIENT));
     notices.announce(failed);
     return new Outcome(kind, failed, e);
+  }
+
+  /**
+   * S3's refusals to read an object that no retry changes: it is archived (restore it, and a rule
+   * for s3:ObjectRestore:Completed processes it then), or it was deleted before it was processed.
+   */
+  static PermanentFailure unreadable(S3ObjectEvent event, Throwable e) {
+    if (!(e instanceof AwsServiceException a) || a.awsErrorDetails() == null) {
+      return null;
+    }
+    String object = "s3://" + event.bucket() + "/" + event.key();
+    return switch (String.valueOf(a.awsErrorDetails().errorCode())) {
+      case "InvalidObjectState" ->
+          new PermanentFailure(
+              "ARCHIVED",
+              object
+                  + " is in an archive storage class: restore it (aws s3api restore-object), and a"
+                  + " rule sending s3:ObjectRestore:Completed to this processor processes it then");
+      case "NoSuchKey" ->
+          new PermanentFailure(
+              "GONE",
+              object
+                  + " was deleted before it could be processed: nothing to do (its removal event,"
+                  + " if a rule sends it, deletes anything derived from it)");
+      default -> null;
+    };
   }
 
   /** Throttling, timeouts, 5xx and network trouble are worth a retry; anything else is not. */

@@ -12,6 +12,14 @@ public interface Processor {
   Result process(Input input) throws PermanentFailure, IOException;
 
   /**
+   * The folders it writes under in the output location ({@code thumbnails/}, ...): when an upload
+   * is removed, its outputs there are deleted, and nothing anywhere else.
+   */
+  default List<String> folders() {
+    return dev.s3proc.core.config.OutputKeys.FOLDERS.getOrDefault(name(), List.of());
+  }
+
+  /**
    * Runs what the first file will run, on a small made-up input. The runtime calls it on a thread
    * of its own when the container starts, so that the class loading and one-time set-up of the
    * processing libraries happen on the other core while the SDK clients are built and the first

@@ -25,6 +25,11 @@ final class ScriptedHandler extends ProcessorHandler {
     }
 
     @Override
+    public List<String> folders() {
+      return List.of("copies/");
+    }
+
+    @Override
     public Result process(Input input) throws PermanentFailure, java.io.IOException {
       byte[] bytes;
       try (var in = input.open()) {
