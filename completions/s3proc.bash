@@ -158,6 +158,7 @@ function _complete_s3proc() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_s3proc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules validate" ];    then _picocli_s3proc_rules; return $?; fi
@@ -184,47 +185,49 @@ function _complete_s3proc() {
   local cmds1=(dlq)
   local cmds2=(audit)
   local cmds3=(cost)
-  local cmds4=(local)
-  local cmds5=(demo)
-  local cmds6=(rules validate)
-  local cmds7=(rules plan)
-  local cmds8=(rules apply)
-  local cmds9=(rules export)
-  local cmds10=(rules test)
-  local cmds11=(dlq list)
-  local cmds12=(dlq peek)
-  local cmds13=(dlq redrive)
-  local cmds14=(dlq export)
-  local cmds15=(dlq purge)
-  local cmds16=(audit show)
-  local cmds17=(audit list)
-  local cmds18=(audit stats)
-  local cmds19=(audit reconcile)
-  local cmds20=(cost report)
-  local cmds21=(local up)
-  local cmds22=(local down)
-  local cmds23=(local status)
+  local cmds4=(status)
+  local cmds5=(local)
+  local cmds6=(demo)
+  local cmds7=(rules validate)
+  local cmds8=(rules plan)
+  local cmds9=(rules apply)
+  local cmds10=(rules export)
+  local cmds11=(rules test)
+  local cmds12=(dlq list)
+  local cmds13=(dlq peek)
+  local cmds14=(dlq redrive)
+  local cmds15=(dlq export)
+  local cmds16=(dlq purge)
+  local cmds17=(audit show)
+  local cmds18=(audit list)
+  local cmds19=(audit stats)
+  local cmds20=(audit reconcile)
+  local cmds21=(cost report)
+  local cmds22=(local up)
+  local cmds23=(local down)
+  local cmds24=(local status)
 
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_cost_report; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_audit_list; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_audit_show; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_rules_test; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_export; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_demo; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_list; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_audit_show; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_rules_test; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_rules_export; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_demo; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_local; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_status; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_s3proc_cost; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_s3proc_audit; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_s3proc_dlq; return $?; fi
@@ -240,7 +243,7 @@ function _picocli_s3proc() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="rules dlq audit cost local demo"
+  local commands="rules dlq audit cost status local demo"
   local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -404,6 +407,66 @@ function _picocli_s3proc_cost() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_s3proc_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--watch' '-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'-f' '--file' '--since' '--until' '--interval' '--pricing' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--pricing')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--profile')
       return
       ;;

@@ -6,6 +6,7 @@ import dev.s3proc.cli.demo.DemoCommand;
 import dev.s3proc.cli.dlq.DlqCommand;
 import dev.s3proc.cli.local.LocalCommand;
 import dev.s3proc.cli.rules.RulesCommand;
+import dev.s3proc.cli.status.StatusCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Mixin;
       DlqCommand.class,
       AuditCommand.class,
       CostCommand.class,
+      StatusCommand.class,
       LocalCommand.class,
       DemoCommand.class
     },

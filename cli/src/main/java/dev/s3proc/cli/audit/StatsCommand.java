@@ -30,7 +30,7 @@ public class StatsCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
-  record View(AuditStats stats) implements Tabular {
+  public record View(AuditStats stats) implements Tabular {
     @Override
     public List<String> columns() {
       return List.of(
@@ -72,7 +72,7 @@ public class StatsCommand implements Callable<Integer> {
           String.format("%.2f (max %d)", s.attemptsPerFile(), s.maxAttempts()));
     }
 
-    static String ms(Long ms) {
+    public static String ms(Long ms) {
       return ms == null ? "-" : ms < 10_000 ? ms + "ms" : String.format("%.1fs", ms / 1000.0);
     }
   }

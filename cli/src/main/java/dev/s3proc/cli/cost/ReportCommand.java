@@ -16,7 +16,6 @@ import dev.s3proc.core.cost.CostReport;
 import dev.s3proc.core.cost.Pricing;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,7 @@ public class ReportCommand implements Callable<Integer> {
     TimeWindow w = time.window("30d", audit.retention(ctx), ctx.out());
     var pipeline = audit.pipeline(ctx);
     pipeline.ifPresent(c -> ctx.clients().defaultRegion(c.region()));
-    Pricing prices = loadPricing();
+    Pricing prices = PricingFile.load(ctx, pricing);
     BigDecimal limit =
         budget != null ? budget : pipeline.map(c -> c.budget().costPerFile()).orElse(null);
     if (limit != null && limit.signum() <= 0) {
@@ -139,22 +138,6 @@ public class ReportCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private Pricing loadPricing() {
-    Path p = pricing;
-    if (p == null) {
-      p = Path.of("config", "pricing.yaml");
-      String home = ctx.env().get("S3PROC_HOME");
-      if (!Files.exists(p) && home != null) {
-        p = Path.of(home, "config", "pricing.yaml");
-      }
-    }
-    try {
-      return Pricing.load(p);
-    } catch (IllegalArgumentException e) {
-      throw new S3procException(ExitCode.INVALID_CONFIG, e.getMessage());
-    }
-  }
-
   private static void print(Result r, Output out) {
     CostReport c = r.report();
     out.line(
@@ -188,7 +171,7 @@ public class ReportCommand implements Callable<Integer> {
     out.line("");
     out.line("@|bold By service|@");
     out.result(
-        table(
+        Tabular.of(
             List.of("SERVICE", "COST"),
             c.byService().entrySet().stream()
                 .map(e -> List.of(e.getKey(), usd(e.getValue())))
@@ -196,7 +179,7 @@ public class ReportCommand implements Callable<Integer> {
     out.line("");
     out.line("@|bold By " + c.groupedBy() + "|@");
     out.result(
-        table(
+        Tabular.of(
             List.of(c.groupedBy().toUpperCase(), "FILES", "TOTAL", "MEAN/FILE"),
             c.groups().stream()
                 .map(
@@ -210,7 +193,7 @@ public class ReportCommand implements Callable<Integer> {
     out.line("");
     out.line("@|bold Most expensive files|@");
     out.result(
-        table(
+        Tabular.of(
             List.of("OBJECT", "ATTEMPTS", "COST"),
             c.mostExpensive().stream()
                 .map(
@@ -242,20 +225,6 @@ public class ReportCommand implements Callable<Integer> {
               + " per file against "
               + usd(r.budgetPerFile()));
     }
-  }
-
-  private static Tabular table(List<String> columns, List<List<String>> rows) {
-    return new Tabular() {
-      @Override
-      public List<String> columns() {
-        return columns;
-      }
-
-      @Override
-      public List<List<String>> rows() {
-        return rows;
-      }
-    };
   }
 
   static String usd(BigDecimal v) {

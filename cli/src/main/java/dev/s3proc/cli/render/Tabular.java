@@ -10,4 +10,19 @@ public interface Tabular {
   List<String> columns();
 
   List<List<String>> rows();
+
+  /** A table with no record of its own behind it: a section of a larger screen. */
+  static Tabular of(List<String> columns, List<List<String>> rows) {
+    return new Tabular() {
+      @Override
+      public List<String> columns() {
+        return columns;
+      }
+
+      @Override
+      public List<List<String>> rows() {
+        return rows;
+      }
+    };
+  }
 }

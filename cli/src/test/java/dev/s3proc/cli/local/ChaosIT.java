@@ -111,7 +111,14 @@ class ChaosIT {
     runnerUp();
     settle(prefix, keys.size());
     for (String key : keys) {
-      assertThat(statuses(key)).as(key).containsOnlyOnce(Status.SUCCEEDED);
+      assertThat(statuses(key))
+          .as(
+              key
+                  + ": "
+                  + trail.history(BUCKET, key, null).stream()
+                      .map(r -> r.status() + " " + r.errorType() + " " + r.errorMessage())
+                      .toList())
+          .containsOnlyOnce(Status.SUCCEEDED);
     }
     assertThat(keys.stream().flatMap(k -> trail.history(BUCKET, k, null).stream()))
         .as("the kill hit attempts in flight, which retries took over")
