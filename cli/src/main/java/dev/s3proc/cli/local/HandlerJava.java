@@ -10,13 +10,13 @@ import java.util.stream.Stream;
 
 /**
  * The Java runtime the local workers run the handlers on: the version config/template.yaml deploys
- * them on ({@code Runtime: java17}), so that an image decodes locally as it does on Lambda, even
- * when the CLI itself runs on a newer Java. Looked for in JAVA17_HOME, then under /usr/lib/jvm;
+ * them on ({@code Runtime: java25}), so that an image decodes locally as it does on Lambda, even
+ * when the CLI itself runs on another Java. Looked for in JAVA25_HOME, then under /usr/lib/jvm;
  * when it is not installed, the CLI's own runtime is used and the runner says so.
  */
 final class HandlerJava {
   /** The major version config/template.yaml deploys (a test keeps the two in step). */
-  static final int DEPLOYED = 17;
+  static final int DEPLOYED = 25;
 
   /** A java executable and its major version. */
   record Runtime(Path java, int version) {
@@ -35,7 +35,7 @@ final class HandlerJava {
     if (current.deployed()) {
       return current;
     }
-    String explicit = env.get("JAVA17_HOME");
+    String explicit = env.get("JAVA" + DEPLOYED + "_HOME");
     if (explicit != null && !explicit.isBlank()) {
       Optional<Runtime> r = at(Path.of(explicit));
       if (r.isPresent() && r.get().deployed()) {

@@ -110,6 +110,40 @@ class TemplateTest {
         .contains("AWS::SNS::Topic", "ResultsTopicName");
   }
 
+  @Test
+  void everyFunctionIsWatchedAndBoundedAsTheSeedAsks() {
+    assertThat(flatten(get(globals, "Function", "ReservedConcurrentExecutions").orElseThrow()))
+        .isEqualTo("ReservedConcurrency");
+    assertThat(flatten(get(globals, "Function", "Tracing").orElseThrow())).isEqualTo("Tracing");
+    List<String> alarmed = new ArrayList<>();
+    for (NodeTuple t : resources.getValue()) {
+      Node resource = t.getValueNode();
+      String type = text(get(resource, "Type").orElseThrow());
+      if (type.equals("AWS::Serverless::Function")) {
+        for (NodeTuple e :
+            ((MappingNode) get(resource, "Properties", "Events").orElseThrow()).getValue()) {
+          assertThat(flatten(get(e.getValueNode(), "Properties", "ScalingConfig").orElseThrow()))
+              .as(
+                  text(t.getKeyNode())
+                      + ": a queue may not run more than the function may, or throttled"
+                      + " messages count receives toward the DLQ")
+              .contains("ReservedConcurrency");
+        }
+      }
+      if (type.equals("AWS::CloudWatch::Alarm")) {
+        alarmed.add(text(get(resource, "Properties", "AlarmName").orElseThrow()));
+      }
+    }
+    for (String processor : List.of("image", "document", "validate")) {
+      for (String alarm :
+          List.of("errors", "throttles", "duration-p99", "error-rate", "file-failure-rate")) {
+        assertThat(alarmed).contains("s3proc.media-ingest." + processor + "." + alarm);
+      }
+    }
+    assertThat(flatten(get(resources, "Dashboard").orElseThrow()))
+        .contains("AWS::CloudWatch::Dashboard", "ApproximateAgeOfOldestMessage", "Failures");
+  }
+
   /** The processor a function runs, from its jar: handlers/<processor>/target/... */
   static String processor(Node function) {
     return text(get(function, "Properties", "CodeUri").orElseThrow())

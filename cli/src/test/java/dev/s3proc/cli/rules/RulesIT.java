@@ -94,7 +94,11 @@ class RulesIT {
                                             f.key(
                                                 k ->
                                                     k.filterRules(
-                                                        fr -> fr.name("prefix").value("legacy/"))))
+                                                        software.amazon.awssdk.services.s3.model
+                                                            .FilterRule.builder()
+                                                            .name("prefix")
+                                                            .value("legacy/")
+                                                            .build())))
                                     .build())
                             .build()));
   }

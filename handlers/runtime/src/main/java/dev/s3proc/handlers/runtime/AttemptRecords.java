@@ -105,9 +105,39 @@ final class AttemptRecords {
         bytesRead,
         bytesWritten,
         requests,
-        metadata,
+        withTrace(metadata),
         base.deadline(),
         retry);
+  }
+
+  /**
+   * The X-Ray trace of this invocation, when tracing is on (the template's Tracing parameter): the
+   * Java runtime sets it per invocation as a system property, and in the environment at start.
+   */
+  static String traceId() {
+    String header = System.getProperty("com.amazonaws.xray.traceHeader");
+    if (header == null) {
+      header = System.getenv("_X_AMZN_TRACE_ID");
+    }
+    if (header == null) {
+      return null;
+    }
+    for (String part : header.split(";")) {
+      if (part.startsWith("Root=")) {
+        return part.substring("Root=".length());
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> withTrace(Map<String, String> metadata) {
+    String trace = traceId();
+    if (trace == null) {
+      return metadata;
+    }
+    Map<String, String> m = new java.util.LinkedHashMap<>(metadata);
+    m.put("traceId", trace);
+    return m;
   }
 
   /** The PROCESSING record an attempt starts with. */
