@@ -408,8 +408,11 @@ public final class NotificationPlanner {
         changes.add(new Change(Action.UPDATE, "alarm", a.name(), List.of(detail), a));
       }
     }
-    for (String name : live.alarms().keySet()) {
-      if (!desired.containsKey(name)) {
+    for (Map.Entry<String, LiveState.Alarm> e : live.alarms().entrySet()) {
+      String name = e.getKey();
+      // only queue alarms are rules apply's to remove: the functions' alarms (AWS/Lambda, metric
+      // math) share the pipeline's prefix so that status sees them, but the template owns them
+      if (!desired.containsKey(name) && "AWS/SQS".equals(e.getValue().namespace())) {
         changes.add(
             new Change(
                 Action.DELETE,

@@ -346,6 +346,50 @@ class RulesIT {
   }
 
   @Test
+  void applyRemovesAStaleQueueAlarmButLeavesTheFunctionsAlarmsToTheTemplate() {
+    createBuckets();
+    aws.cloudWatch()
+        .putMetricAlarm(
+            r ->
+                r.alarmName("s3proc.media-ingest.image.errors")
+                    .namespace("AWS/Lambda")
+                    .metricName("Errors")
+                    .dimensions(d -> d.name("FunctionName").value("media-ingest-ImageFunction-X"))
+                    .statistic("Sum")
+                    .period(300)
+                    .evaluationPeriods(1)
+                    .threshold(0.0)
+                    .comparisonOperator("GreaterThanThreshold"));
+    aws.cloudWatch()
+        .putMetricAlarm(
+            r ->
+                r.alarmName("s3proc.media-ingest.retired-queue.oldest-age")
+                    .namespace("AWS/SQS")
+                    .metricName("ApproximateAgeOfOldestMessage")
+                    .dimensions(d -> d.name("QueueName").value("retired-queue"))
+                    .statistic("Maximum")
+                    .period(60)
+                    .evaluationPeriods(1)
+                    .threshold(30.0)
+                    .comparisonOperator("GreaterThanThreshold"));
+
+    Cli.Result apply = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out())
+        .contains("- delete alarm s3proc.media-ingest.retired-queue.oldest-age")
+        .doesNotContain("s3proc.media-ingest.image.errors");
+    assertThat(
+            aws.cloudWatch()
+                .describeAlarms(r -> r.alarmNamePrefix("s3proc.media-ingest."))
+                .metricAlarms())
+        .extracting(a -> a.alarmName())
+        .contains("s3proc.media-ingest.image.errors")
+        .doesNotContain("s3proc.media-ingest.retired-queue.oldest-age");
+    assertThat(s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode").exitCode())
+        .isZero();
+  }
+
+  @Test
   void theSdksOwnEndpointSettingIsHonouredWithoutEndpointUrl() {
     createBuckets();
     System.setProperty("aws.endpointUrl", Moto.endpoint());
