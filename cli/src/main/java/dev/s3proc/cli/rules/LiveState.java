@@ -14,6 +14,7 @@ public record LiveState(
     Map<String, Queue> queues,
     Map<String, Topic> topics,
     Map<String, Function> functions,
+    Map<String, List<Function>> consumers,
     Table table,
     Map<String, Alarm> alarms,
     String alarmsUnavailable) {
@@ -50,7 +51,15 @@ public record LiveState(
 
   public record Topic(String arn, boolean exists, String policy) {}
 
-  public record Function(String arn, boolean exists, String policy) {}
+  /**
+   * A Lambda function; {@code timeoutSeconds} is 0 when it does not exist. {@link #consumers()}
+   * holds, per queue, the functions its event source mappings feed.
+   */
+  public record Function(String arn, boolean exists, String policy, int timeoutSeconds) {
+    public String name() {
+      return arn.substring(arn.indexOf(":function:") + ":function:".length());
+    }
+  }
 
   public record Table(
       String name,
@@ -66,6 +75,8 @@ public record LiveState(
       String metric,
       Map<String, String> dimensions,
       String statistic,
+      String extendedStatistic,
+      String expression,
       int period,
       int evaluationPeriods,
       double threshold,

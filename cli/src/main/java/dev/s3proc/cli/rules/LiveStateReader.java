@@ -99,6 +99,13 @@ public final class LiveStateReader {
             names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, config.results().topic()));
         topics.computeIfAbsent(arn, a -> CompletableFuture.supplyAsync(() -> topic(a), pool));
       }
+      Map<String, CompletableFuture<List<LiveState.Function>>> consumers = new LinkedHashMap<>();
+      for (PipelineConfig.Queue q : config.queues().values()) {
+        if (q.processor() != null) {
+          String arn = names.queueArn(q.name());
+          consumers.put(q.name(), CompletableFuture.supplyAsync(() -> consumers(arn), pool));
+        }
+      }
       Map<String, LiveState.Alarm> alarmMap = Map.of();
       String alarmsUnavailable = null;
       try {
@@ -117,6 +124,7 @@ public final class LiveStateReader {
           queueMap,
           joinAll(topics),
           joinAll(functions),
+          joinAll(consumers),
           join(table),
           alarmMap,
           alarmsUnavailable);
@@ -244,17 +252,35 @@ public final class LiveStateReader {
   }
 
   private LiveState.Function function(String arn) {
+    int timeout;
     try {
-      clients.lambda().getFunction(r -> r.functionName(arn));
+      Integer t = clients.lambda().getFunction(r -> r.functionName(arn)).configuration().timeout();
+      timeout = t == null ? 3 : t;
     } catch (ResourceNotFoundException e) {
-      return new LiveState.Function(arn, false, null);
+      return new LiveState.Function(arn, false, null, 0);
     }
     try {
       return new LiveState.Function(
-          arn, true, clients.lambda().getPolicy(r -> r.functionName(arn)).policy());
+          arn, true, clients.lambda().getPolicy(r -> r.functionName(arn)).policy(), timeout);
     } catch (ResourceNotFoundException e) {
-      return new LiveState.Function(arn, true, null);
+      return new LiveState.Function(arn, true, null, timeout);
     }
+  }
+
+  /** The functions a queue's event source mappings feed (none when it has no mapping yet). */
+  private List<LiveState.Function> consumers(String queueArn) {
+    List<LiveState.Function> out = new ArrayList<>();
+    for (var m :
+        clients
+            .lambda()
+            .listEventSourceMappingsPaginator(r -> r.eventSourceArn(queueArn))
+            .eventSourceMappings()) {
+      LiveState.Function f = function(m.functionArn());
+      if (f.exists()) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   private LiveState.Table table(String name) {
@@ -290,14 +316,29 @@ public final class LiveStateReader {
             .metricAlarms()) {
       Map<String, String> dims = new LinkedHashMap<>();
       a.dimensions().forEach(d -> dims.put(d.name(), d.value()));
+      String namespace = a.namespace();
+      String metric = a.metricName();
+      String expression = null;
+      // a metric math alarm: its expression, and the first metric it reads stands for its subject
+      for (var q : a.metrics()) {
+        if (q.expression() != null && Boolean.TRUE.equals(q.returnData())) {
+          expression = q.expression();
+        } else if (q.metricStat() != null && metric == null) {
+          namespace = q.metricStat().metric().namespace();
+          metric = q.metricStat().metric().metricName();
+          q.metricStat().metric().dimensions().forEach(d -> dims.put(d.name(), d.value()));
+        }
+      }
       alarms.put(
           a.alarmName(),
           new LiveState.Alarm(
               a.alarmName(),
-              a.namespace(),
-              a.metricName(),
+              namespace,
+              metric,
               dims,
               a.statisticAsString(),
+              a.extendedStatistic(),
+              expression,
               a.period() == null ? 0 : a.period(),
               a.evaluationPeriods() == null ? 0 : a.evaluationPeriods(),
               a.threshold() == null ? 0 : a.threshold(),

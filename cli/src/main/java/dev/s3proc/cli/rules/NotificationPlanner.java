@@ -408,10 +408,11 @@ public final class NotificationPlanner {
         changes.add(new Change(Action.UPDATE, "alarm", a.name(), List.of(detail), a));
       }
     }
+    functionAlarms(prefix);
     for (Map.Entry<String, LiveState.Alarm> e : live.alarms().entrySet()) {
       String name = e.getKey();
-      // only queue alarms are rules apply's to remove: the functions' alarms (AWS/Lambda, metric
-      // math) share the pipeline's prefix so that status sees them, but the template owns them
+      // only queue alarms are removed: a function's alarms outlive a rule that stops naming it (the
+      // template declares them too, and a function is not this pipeline's to forget)
       if (!desired.containsKey(name) && "AWS/SQS".equals(e.getValue().namespace())) {
         changes.add(
             new Change(
@@ -422,6 +423,80 @@ public final class NotificationPlanner {
                 new Plan.DeleteAlarm(name)));
       }
     }
+  }
+
+  /**
+   * The seed's alarms on each function this pipeline feeds: those its processor queues' event
+   * source mappings invoke (named after the processor, as the template names them) and its direct
+   * Lambda targets (named after the function). A queue no function consumes yet (the local
+   * runner's) has none.
+   */
+  private void functionAlarms(String prefix) {
+    for (PipelineConfig.Queue q : config.queues().values()) {
+      List<LiveState.Function> fns = live.consumers().getOrDefault(q.name(), List.of());
+      for (LiveState.Function fn : fns) {
+        String base = prefix + q.processor() + (fns.size() == 1 ? "" : "." + fn.name());
+        functionAlarms(base, "the " + q.processor() + " function " + fn.name(), fn);
+      }
+      if (!fns.isEmpty()) {
+        putFunctionAlarm(
+            prefix + q.processor() + "." + FunctionAlarm.FILE_FAILURE_RATE.suffix,
+            "over 0.5 % of the files the " + q.processor() + " processor took failed",
+            FunctionAlarm.FILE_FAILURE_RATE,
+            q.processor(),
+            FunctionAlarm.FILE_FAILURE_RATE.threshold(0));
+      }
+    }
+    for (LiveState.Function fn : live.functions().values()) {
+      if (fn.exists()) {
+        functionAlarms(prefix + fn.name(), "the function " + fn.name(), fn);
+      }
+    }
+  }
+
+  private void functionAlarms(String base, String what, LiveState.Function fn) {
+    for (FunctionAlarm kind :
+        List.of(
+            FunctionAlarm.ERRORS,
+            FunctionAlarm.THROTTLES,
+            FunctionAlarm.DURATION_P99,
+            FunctionAlarm.ERROR_RATE)) {
+      String description =
+          switch (kind) {
+            case ERRORS -> "invocations of " + what + " failed (crashed, timed out, out of memory)";
+            case THROTTLES -> what + " was throttled (reserved concurrency reached)";
+            case DURATION_P99 ->
+                what + "'s p99 duration is over 80 % of its " + fn.timeoutSeconds() + " s timeout";
+            default -> "over 0.5 % of the invocations of " + what + " failed (the 99.5 % target)";
+          };
+      putFunctionAlarm(
+          base + "." + kind.suffix,
+          description,
+          kind,
+          fn.name(),
+          kind.threshold(fn.timeoutSeconds()));
+    }
+  }
+
+  private void putFunctionAlarm(
+      String name, String description, FunctionAlarm kind, String subject, double threshold) {
+    LiveState.Alarm current = live.alarms().get(name);
+    if (current != null && kind.matches(current, subject, threshold)) {
+      return;
+    }
+    String detail =
+        (kind.isRate() ? kind.expression : kind.metric)
+            + " of "
+            + subject
+            + " > "
+            + (threshold == Math.rint(threshold) ? String.valueOf((long) threshold) : threshold);
+    changes.add(
+        new Change(
+            current == null ? Action.CREATE : Action.UPDATE,
+            "alarm",
+            name,
+            List.of(detail),
+            new Plan.PutFunctionAlarm(name, description, kind, subject, threshold)));
   }
 
   private static boolean matches(LiveState.Alarm live, Plan.PutAlarm a) {

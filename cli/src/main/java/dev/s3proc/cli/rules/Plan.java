@@ -108,6 +108,10 @@ public record Plan(
       double threshold,
       String comparison) {}
 
+  /** One of a processor function's alarms; {@code subject} is the function or processor name. */
+  record PutFunctionAlarm(
+      String name, String description, FunctionAlarm kind, String subject, double threshold) {}
+
   record DeleteAlarm(String name) {}
 
   record PutNotifications(

@@ -120,6 +120,10 @@ public final class PlanApplier {
                       .threshold(a.threshold())
                       .comparisonOperator(ComparisonOperator.fromValue(a.comparison()))
                       .treatMissingData("notBreaching"));
+    } else if (p instanceof Plan.PutFunctionAlarm a) {
+      clients
+          .cloudWatch()
+          .putMetricAlarm(a.kind().request(a.name(), a.description(), a.subject(), a.threshold()));
     } else if (p instanceof Plan.DeleteAlarm a) {
       clients.cloudWatch().deleteAlarms(r -> r.alarmNames(a.name()));
     } else if (p instanceof Plan.PutNotifications n) {

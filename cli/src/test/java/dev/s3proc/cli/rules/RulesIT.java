@@ -390,6 +390,88 @@ class RulesIT {
   }
 
   @Test
+  void applyCreatesTheAlarmsOfTheFunctionsThatConsumeItsQueuesAndASecondApplyChangesNothing()
+      throws IOException {
+    createBuckets();
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+    // what the template deploys: the image function, fed by the image queue
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.ZipOutputStream(zip)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("handler.txt"));
+    }
+    String role = dev.s3proc.core.testing.MotoProcess.createRole("image-function");
+    aws.lambda()
+        .createFunction(
+            r ->
+                r.functionName("media-ingest-ImageFunction-X")
+                    .runtime("java21")
+                    .role(role)
+                    .handler("dev.s3proc.handlers.image.ImageHandler::handleRequest")
+                    .timeout(60)
+                    .code(
+                        c ->
+                            c.zipFile(
+                                software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                                    zip.toByteArray()))));
+    String queueArn =
+        aws.sqs()
+            .getQueueAttributes(
+                r ->
+                    r.queueUrl(
+                            aws.sqs().getQueueUrl(q -> q.queueName("image-processing")).queueUrl())
+                        .attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    aws.lambda()
+        .createEventSourceMapping(
+            r -> r.eventSourceArn(queueArn).functionName("media-ingest-ImageFunction-X"));
+
+    Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString());
+    assertThat(plan.out())
+        .contains("+ create alarm s3proc.media-ingest.image.errors")
+        .contains("+ create alarm s3proc.media-ingest.image.throttles")
+        .contains("+ create alarm s3proc.media-ingest.image.duration-p99")
+        .contains("Duration of media-ingest-ImageFunction-X > 48000")
+        .contains("+ create alarm s3proc.media-ingest.image.error-rate")
+        .contains("100 * errors / MAX([invocations, 1]) of media-ingest-ImageFunction-X > 0.5")
+        .contains("+ create alarm s3proc.media-ingest.image.file-failure-rate")
+        .doesNotContain("s3proc.media-ingest.document.errors");
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    var alarms =
+        aws.cloudWatch().describeAlarms(r -> r.alarmNamePrefix("s3proc.media-ingest.image."));
+    assertThat(alarms.metricAlarms())
+        .extracting(a -> a.alarmName())
+        .containsExactlyInAnyOrder(
+            "s3proc.media-ingest.image.errors",
+            "s3proc.media-ingest.image.throttles",
+            "s3proc.media-ingest.image.duration-p99",
+            "s3proc.media-ingest.image.error-rate",
+            "s3proc.media-ingest.image.file-failure-rate");
+    var p99 =
+        alarms.metricAlarms().stream()
+            .filter(a -> a.alarmName().endsWith("duration-p99"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(p99.extendedStatistic()).isEqualTo("p99");
+    assertThat(p99.threshold()).isEqualTo(48000.0);
+    var rate =
+        alarms.metricAlarms().stream()
+            .filter(a -> a.alarmName().endsWith(".error-rate"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rate.metrics())
+        .extracting(m -> m.id())
+        .containsExactly("rate", "errors", "invocations");
+    assertThat(rate.metrics().get(1).metricStat().metric().dimensions().get(0).value())
+        .isEqualTo("media-ingest-ImageFunction-X");
+
+    Cli.Result again = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("No changes.");
+  }
+
+  @Test
   void theSdksOwnEndpointSettingIsHonouredWithoutEndpointUrl() {
     createBuckets();
     System.setProperty("aws.endpointUrl", Moto.endpoint());

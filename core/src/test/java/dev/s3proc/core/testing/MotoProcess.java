@@ -78,6 +78,38 @@ public final class MotoProcess {
     }
   }
 
+  /**
+   * Creates an IAM role and returns its ARN: moto's Lambda refuses a function whose role does not
+   * exist, and the SDK's IAM client is not a dependency of the project. A query-API call whose
+   * credential scope names the service, which moto routes by and does not verify.
+   */
+  public static String createRole(String name) {
+    try {
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+      c.setRequestProperty(
+          "Authorization",
+          "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, "
+              + "SignedHeaders=host, Signature=0");
+      String body =
+          "Action=CreateRole&Version=2010-05-08&RoleName="
+              + name
+              + "&AssumeRolePolicyDocument=%7B%7D";
+      c.getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      int code = c.getResponseCode();
+      c.disconnect();
+      if (code != 200) {
+        throw new IllegalStateException("moto did not create role " + name + ": HTTP " + code);
+      }
+      return "arn:aws:iam::123456789012:role/" + name;
+    } catch (IOException e) {
+      throw new IllegalStateException("moto did not create role " + name, e);
+    }
+  }
+
   private static boolean post(String url) {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
