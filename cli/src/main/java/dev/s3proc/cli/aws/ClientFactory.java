@@ -64,6 +64,18 @@ public final class ClientFactory implements AutoCloseable {
   private final Lazy<StsClient> sts =
       new Lazy<>(() -> configure(StsClient.builder(), List.of()).build());
   private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(this::buildCloudWatch);
+  private final Lazy<software.amazon.awssdk.services.sfn.SfnClient> sfn =
+      new Lazy<>(
+          () ->
+              configure(software.amazon.awssdk.services.sfn.SfnClient.builder(), List.of())
+                  .build());
+  private final Lazy<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventBridge =
+      new Lazy<>(
+          () ->
+              configure(
+                      software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(),
+                      List.of())
+                  .build());
 
   public ClientFactory(GlobalOptions options, LocalState localState) {
     this.options = options;
@@ -226,6 +238,16 @@ public final class ClientFactory implements AutoCloseable {
 
   public StsClient sts() {
     return sts.get();
+  }
+
+  /** Step Functions: the workflows' state machines and, locally, their executions. */
+  public software.amazon.awssdk.services.sfn.SfnClient sfn() {
+    return sfn.get();
+  }
+
+  /** EventBridge: the rules that start workflows from the buckets' events. */
+  public software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+    return eventBridge.get();
   }
 
   /**

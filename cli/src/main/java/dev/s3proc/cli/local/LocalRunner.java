@@ -45,6 +45,7 @@ public final class LocalRunner {
   private final Map<String, String> env;
   private final PrintWriter log;
   private final Duration giveUpAfter;
+  private WorkflowStarter workflows;
 
   /** One queue's worker process and what the runner knows of it. */
   private final class Worker {
@@ -89,7 +90,16 @@ public final class LocalRunner {
     this.giveUpAfter = giveUpAfter;
   }
 
-  /** The queues the runner consumes: those a rule targets and that name a processor. */
+  /** Starts the workflows' executions from their events, as EventBridge would (null: none). */
+  public LocalRunner withWorkflows(WorkflowStarter starter) {
+    this.workflows = starter;
+    return this;
+  }
+
+  /**
+   * The queues the runner consumes: those a rule targets, or a workflow sends its steps to, that
+   * name a processor.
+   */
   public static List<PipelineConfig.Queue> consumed(PipelineConfig config) {
     Set<String> targeted = new HashSet<>();
     config
@@ -103,6 +113,14 @@ public final class LocalRunner {
                             targeted.add(r.target().name());
                           }
                         }));
+    config
+        .workflows()
+        .values()
+        .forEach(
+            w -> {
+              targeted.add(w.queue());
+              targeted.add(w.heavyQueue());
+            });
     return config.queues().values().stream()
         .filter(q -> q.processor() != null && targeted.contains(q.name()))
         .toList();
@@ -129,6 +147,11 @@ public final class LocalRunner {
       if (!w.ready.await(Math.max(1, readyBy - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         say("worker for " + w.queue.name() + " did not start: see the lines above");
       }
+    }
+    if (workflows != null) {
+      Thread starter = new Thread(() -> startWorkflows(stop), "s3proc-workflow-starter");
+      starter.setDaemon(true);
+      starter.start();
     }
     say("runner ready");
     long answeredAt = System.currentTimeMillis();
@@ -272,6 +295,27 @@ public final class LocalRunner {
               workers.stream().map(Worker::view).toList()));
     } catch (RuntimeException e) {
       say("cannot record the runner's state: " + e.getMessage());
+    }
+  }
+
+  /** Starts executions as their events arrive, until stopped; a failure is said once a minute. */
+  private void startWorkflows(AtomicBoolean stop) {
+    long saidAt = 0;
+    while (!stop.get()) {
+      try {
+        workflows.startWaiting(this::say);
+      } catch (RuntimeException e) {
+        long now = System.currentTimeMillis();
+        if (now - saidAt > 60_000) {
+          saidAt = now;
+          say("cannot start workflows: " + e.getMessage());
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
     }
   }
 

@@ -87,6 +87,15 @@ public final class LocalStack {
     return state.read().filter(s -> alive(s.emulatorPid()));
   }
 
+  private static boolean onPath(String path, String tool) {
+    for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean alive(Long pid) {
     return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
@@ -140,12 +149,18 @@ public final class LocalStack {
       progress.accept("moto_server answering on " + endpoint + " (pid " + process.pid() + ")");
       clients.useLocalStack();
       clients.defaultRegion(config.region());
+      if (!config.workflows().isEmpty()) {
+        WorkflowStarter.enableExecutions(endpoint);
+      }
       for (PipelineConfig.Bucket b : config.buckets()) {
         createBucket(b.name(), config.region());
       }
       if (config.outputs().bucket() != null) {
         createBucket(config.outputs().bucket(), config.region());
       }
+      // before apply: moto stops delivering an event at the first rule whose target is a state
+      // machine (it cannot start one), so the twin rules must come first on the bus
+      new WorkflowStarter(clients, config).wire(progress);
       PipelineDeployer deployer = new PipelineDeployer(clients);
       Plan plan = deployer.plan(config);
       if (!plan.problems().isEmpty()) {
@@ -154,6 +169,11 @@ public final class LocalStack {
       }
       deployer.apply(config, plan, c -> {});
       progress.accept("applied " + pipelineFile + ": " + plan.summary().replace(" to ", " "));
+      if (!config.workflows().isEmpty() && !onPath(env.get("PATH"), "ffmpeg")) {
+        progress.accept(
+            "ffmpeg is not installed: video steps will fail with UNAVAILABLE (install it: apt-get"
+                + " install ffmpeg); the rest of the pipeline runs");
+      }
       if (!processors.isEmpty()) {
         runner = startRunner(stack, pipelineFile, config.region(), home);
         stack = withRunner(stack, runner);

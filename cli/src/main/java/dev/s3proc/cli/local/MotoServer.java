@@ -38,8 +38,9 @@ public final class MotoServer {
     List<String> command = new ArrayList<>();
     Optional<Path> setsid = find(pathEnv, "setsid");
     setsid.ifPresent(p -> command.add(p.toString()));
-    command.addAll(List.of(motoServer.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
     Files.createDirectories(log.getParent());
+    command.addAll(
+        dev.s3proc.core.emulator.MotoCommand.of(motoServer, "127.0.0.1", port, log.getParent()));
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

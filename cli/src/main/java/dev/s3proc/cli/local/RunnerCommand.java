@@ -59,8 +59,16 @@ public class RunnerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitStop(stop, stopped)));
     try {
+      WorkflowStarter starter = null;
+      if (!config.workflows().isEmpty()) {
+        var clients = ctx.clients();
+        clients.useLocalStack();
+        clients.defaultRegion(config.region());
+        starter = new WorkflowStarter(clients, config);
+      }
       return new LocalRunner(
               config, file.path(), ctx.localState(), endpoint, ctx.env(), ctx.out().out(), giveUp)
+          .withWorkflows(starter)
           .run(stop);
     } finally {
       stopped.countDown();

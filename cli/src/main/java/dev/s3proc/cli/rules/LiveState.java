@@ -17,7 +17,15 @@ public record LiveState(
     Map<String, List<Function>> consumers,
     Table table,
     Map<String, Alarm> alarms,
-    String alarmsUnavailable) {
+    String alarmsUnavailable,
+    Map<String, StateMachine> stateMachines,
+    Map<String, EventRule> eventRules) {
+
+  /** A workflow's state machine, by name; null in the map when it does not exist. */
+  public record StateMachine(String name, String arn, String definition, String roleArn) {}
+
+  /** An EventBridge rule on the default bus this pipeline owns (its name has the prefix). */
+  public record EventRule(String name, String pattern, List<String> targetArns) {}
 
   /**
    * A bucket's notification configuration, raw (to put back what s3proc does not own) and

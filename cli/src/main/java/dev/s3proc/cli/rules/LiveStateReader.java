@@ -106,6 +106,24 @@ public final class LiveStateReader {
           consumers.put(q.name(), CompletableFuture.supplyAsync(() -> consumers(arn), pool));
         }
       }
+      Map<String, CompletableFuture<LiveState.StateMachine>> machines = new LinkedHashMap<>();
+      for (PipelineConfig.Workflow w : config.workflows().values()) {
+        String name = w.stateMachineName(config.pipeline());
+        String arn =
+            "arn:"
+                + names.partition()
+                + ":states:"
+                + config.region()
+                + ":"
+                + names.account()
+                + ":stateMachine:"
+                + name;
+        machines.put(name, CompletableFuture.supplyAsync(() -> stateMachine(name, arn), pool));
+      }
+      CompletableFuture<Map<String, LiveState.EventRule>> eventRules =
+          config.workflows().isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : CompletableFuture.supplyAsync(() -> eventRules(names.statementPrefix()), pool);
       Map<String, LiveState.Alarm> alarmMap = Map.of();
       String alarmsUnavailable = null;
       try {
@@ -127,7 +145,9 @@ public final class LiveStateReader {
           joinAll(consumers),
           join(table),
           alarmMap,
-          alarmsUnavailable);
+          alarmsUnavailable,
+          joinAll(machines),
+          join(eventRules));
     } finally {
       pool.shutdownNow();
     }
@@ -265,6 +285,35 @@ public final class LiveStateReader {
     } catch (ResourceNotFoundException e) {
       return new LiveState.Function(arn, true, null, timeout);
     }
+  }
+
+  private LiveState.StateMachine stateMachine(String name, String arn) {
+    try {
+      var d = clients.sfn().describeStateMachine(r -> r.stateMachineArn(arn));
+      return new LiveState.StateMachine(name, arn, d.definition(), d.roleArn());
+    } catch (software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException e) {
+      return null;
+    }
+  }
+
+  /** The EventBridge rules on the default bus whose names carry the pipeline's prefix. */
+  private Map<String, LiveState.EventRule> eventRules(String prefix) {
+    Map<String, LiveState.EventRule> rules = new LinkedHashMap<>();
+    String next = null;
+    do {
+      String token = next;
+      var page =
+          clients.eventBridge().listRules(r -> r.namePrefix(prefix).nextToken(token).limit(100));
+      for (var rule : page.rules()) {
+        List<String> targets =
+            clients.eventBridge().listTargetsByRule(r -> r.rule(rule.name())).targets().stream()
+                .map(t -> t.arn())
+                .toList();
+        rules.put(rule.name(), new LiveState.EventRule(rule.name(), rule.eventPattern(), targets));
+      }
+      next = page.nextToken();
+    } while (next != null && !next.isEmpty());
+    return rules;
   }
 
   /** The functions a queue's event source mappings feed (none when it has no mapping yet). */

@@ -59,6 +59,7 @@ public final class NotificationPlanner {
     functions();
     table();
     alarms();
+    workflows();
     for (PipelineConfig.Bucket b : config.buckets()) {
       bucket(b);
     }
@@ -508,6 +509,156 @@ public final class NotificationPlanner {
         && live.period() == 60
         && live.evaluationPeriods() == 1
         && "Maximum".equals(live.statistic());
+  }
+
+  // ---- workflows ---------------------------------------------------------------------------
+
+  /**
+   * Each workflow's state machine (its definition with the substitutions filled), and each workflow
+   * rule's EventBridge rule on the default bus ({@code s3proc.<pipeline>.<rule id>}, its one target
+   * the state machine). Rules with the prefix that no workflow rule names any more are removed;
+   * every other rule on the bus is left as it is.
+   */
+  private void workflows() {
+    Map<String, String> machineArns = new LinkedHashMap<>();
+    for (PipelineConfig.Workflow w : config.workflows().values()) {
+      String name = w.stateMachineName(config.pipeline());
+      String arn = arn("states", "stateMachine:" + name);
+      machineArns.put(w.name(), arn);
+      Map<String, String> values = new LinkedHashMap<>();
+      values.put(
+          "ResultsTopicArn",
+          names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, config.results().topic())));
+      values.put("HeavyAboveBytes", Long.toString(w.heavyAboveBytes()));
+      values.put("HeartbeatSeconds", Long.toString(w.heartbeat().toSeconds()));
+      Map<String, String> queues =
+          Map.of("LightQueueUrl", w.queue(), "HeavyQueueUrl", w.heavyQueue());
+      LiveState.StateMachine current = live.stateMachines().get(name);
+      String role =
+          arn("iam", "role/s3proc-" + config.pipeline() + "-workflows")
+              .replace(":" + config.region() + ":", "::");
+      boolean same = false;
+      if (current != null) {
+        Map<String, String> filled = new LinkedHashMap<>(values);
+        boolean known = true;
+        for (Map.Entry<String, String> q : queues.entrySet()) {
+          LiveState.Queue lq = live.queues().get(q.getValue());
+          known &= lq != null && lq.exists();
+          filled.put(q.getKey(), lq == null || lq.url() == null ? "" : lq.url());
+        }
+        same = known && sameJson(current.definition(), substitute(w.definition(), filled));
+      }
+      if (!same) {
+        changes.add(
+            new Change(
+                current == null ? Action.CREATE : Action.UPDATE,
+                "state-machine",
+                name,
+                List.of(
+                    "workflow "
+                        + w.name()
+                        + " from "
+                        + w.definitionFile()
+                        + ": steps on "
+                        + w.queue()
+                        + (w.heavyQueue().equals(w.queue())
+                            ? ""
+                            : ", over " + w.heavyAboveBytes() + " bytes on " + w.heavyQueue())),
+                new Plan.PutStateMachine(
+                    name, arn, w.definition(), role, values, queues, current != null)));
+      }
+    }
+    Map<String, LiveState.EventRule> stale = new LinkedHashMap<>(live.eventRules());
+    String eventsRole =
+        arn("iam", "role/s3proc-" + config.pipeline() + "-events")
+            .replace(":" + config.region() + ":", "::");
+    for (PipelineConfig.Bucket b : config.buckets()) {
+      for (PipelineConfig.WorkflowRule r : b.workflowRules()) {
+        String name = names.statementPrefix() + r.id();
+        String pattern = eventPattern(b.name(), r);
+        String target = machineArns.get(r.workflow());
+        LiveState.EventRule current = stale.remove(name);
+        if (current == null
+            || !sameJson(current.pattern(), pattern)
+            || !current.targetArns().equals(List.of(target))) {
+          changes.add(
+              new Change(
+                  current == null ? Action.CREATE : Action.UPDATE,
+                  "event-rule",
+                  name,
+                  List.of(pattern, "starts " + target),
+                  new Plan.PutEventRule(name, pattern, target, eventsRole)));
+        }
+      }
+    }
+    for (String name : stale.keySet()) {
+      changes.add(
+          new Change(
+              Action.DELETE,
+              "event-rule",
+              name,
+              List.of("no workflow rule of this pipeline uses it"),
+              new Plan.DeleteEventRule(name)));
+    }
+  }
+
+  /** A key part as an EventBridge wildcard matches it literally. */
+  private static String wildcardLiteral(String s) {
+    return s.replace("\\", "\\\\").replace("*", "\\*");
+  }
+
+  private String arn(String service, String resource) {
+    return "arn:"
+        + live.partition()
+        + ":"
+        + service
+        + ":"
+        + config.region()
+        + ":"
+        + live.account()
+        + ":"
+        + resource;
+  }
+
+  /** Fills {@code ${NAME}} from {@code values}; the loader has checked that each is known. */
+  static String substitute(String definition, Map<String, String> values) {
+    String out = definition;
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      out = out.replace("${" + v.getKey() + "}", v.getValue());
+    }
+    return out;
+  }
+
+  /**
+   * The EventBridge pattern of a workflow rule: S3's events from this bucket, of these types, on
+   * keys with this prefix and suffix (a wildcard when it has both).
+   */
+  public static String eventPattern(String bucket, PipelineConfig.WorkflowRule r) {
+    var root = JSON.createObjectNode();
+    root.putArray("source").add("aws.s3");
+    var types = root.putArray("detail-type");
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    for (String e : r.events()) {
+      seen.add(e.startsWith("s3:ObjectCreated:") ? "Object Created" : "Object Restore Completed");
+    }
+    seen.forEach(types::add);
+    var detail = root.putObject("detail");
+    detail.putObject("bucket").putArray("name").add(bucket);
+    if (!r.prefix().isEmpty() || !r.suffix().isEmpty()) {
+      var key = detail.putObject("object").putArray("key").addObject();
+      if (r.suffix().isEmpty()) {
+        key.put("prefix", r.prefix());
+      } else if (r.prefix().isEmpty()) {
+        key.put("suffix", r.suffix());
+      } else {
+        key.put("wildcard", wildcardLiteral(r.prefix()) + "*" + wildcardLiteral(r.suffix()));
+      }
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---- notifications -------------------------------------------------------------------------

@@ -114,6 +114,25 @@ public record Plan(
 
   record DeleteAlarm(String name) {}
 
+  /**
+   * Creates or updates a workflow's state machine. The queue URLs are looked up when applied (the
+   * queues may be created by the same apply); {@code values} fills the other substitutions.
+   */
+  record PutStateMachine(
+      String name,
+      String arn,
+      String definition,
+      String roleArn,
+      Map<String, String> values,
+      Map<String, String> queueUrls,
+      boolean exists) {}
+
+  /** Creates or updates an EventBridge rule that starts a state machine, and its one target. */
+  record PutEventRule(String name, String pattern, String stateMachineArn, String roleArn) {}
+
+  /** Removes an EventBridge rule this pipeline owns: its targets, then the rule. */
+  record DeleteEventRule(String name) {}
+
   record PutNotifications(
       String bucket, List<LiveState.Notification> desired, boolean enableEventBridge) {}
 }

@@ -8,6 +8,7 @@ import dev.s3proc.core.audit.AuditSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -124,6 +125,67 @@ public final class PlanApplier {
       clients
           .cloudWatch()
           .putMetricAlarm(a.kind().request(a.name(), a.description(), a.subject(), a.threshold()));
+    } else if (p instanceof Plan.PutStateMachine m) {
+      Map<String, String> values = new java.util.LinkedHashMap<>(m.values());
+      m.queueUrls()
+          .forEach(
+              (name, queue) ->
+                  values.put(name, clients.sqs().getQueueUrl(r -> r.queueName(queue)).queueUrl()));
+      String definition = NotificationPlanner.substitute(m.definition(), values);
+      if (m.exists()) {
+        clients
+            .sfn()
+            .updateStateMachine(
+                r -> r.stateMachineArn(m.arn()).definition(definition).roleArn(m.roleArn()));
+      } else {
+        clients
+            .sfn()
+            .createStateMachine(
+                r ->
+                    r.name(m.name())
+                        .definition(definition)
+                        .roleArn(m.roleArn())
+                        .tags(
+                            software.amazon.awssdk.services.sfn.model.Tag.builder()
+                                .key("s3proc:pipeline")
+                                .value(ownedPrefix)
+                                .build()));
+      }
+    } else if (p instanceof Plan.PutEventRule e) {
+      clients
+          .eventBridge()
+          .putRule(
+              r ->
+                  r.name(e.name())
+                      .eventPattern(e.pattern())
+                      .state("ENABLED")
+                      .description("s3proc: starts " + e.stateMachineArn()));
+      var existing = clients.eventBridge().listTargetsByRule(r -> r.rule(e.name())).targets();
+      List<String> others =
+          existing.stream().map(t -> t.id()).filter(id -> !id.equals("s3proc")).toList();
+      if (!others.isEmpty()) {
+        clients.eventBridge().removeTargets(r -> r.rule(e.name()).ids(others));
+      }
+      clients
+          .eventBridge()
+          .putTargets(
+              r ->
+                  r.rule(e.name())
+                      .targets(
+                          software.amazon.awssdk.services.eventbridge.model.Target.builder()
+                              .id("s3proc")
+                              .arn(e.stateMachineArn())
+                              .roleArn(e.roleArn())
+                              .build()));
+    } else if (p instanceof Plan.DeleteEventRule e) {
+      List<String> ids =
+          clients.eventBridge().listTargetsByRule(r -> r.rule(e.name())).targets().stream()
+              .map(t -> t.id())
+              .toList();
+      if (!ids.isEmpty()) {
+        clients.eventBridge().removeTargets(r -> r.rule(e.name()).ids(ids));
+      }
+      clients.eventBridge().deleteRule(r -> r.name(e.name()));
     } else if (p instanceof Plan.DeleteAlarm a) {
       clients.cloudWatch().deleteAlarms(r -> r.alarmNames(a.name()));
     } else if (p instanceof Plan.PutNotifications n) {

@@ -193,6 +193,38 @@ public final class AuditTrail {
   }
 
   /**
+   * Moves a live claim's expiry to {@code leaseUntil}, for an attempt that proves it is alive as it
+   * goes (a workflow step's heartbeat): a process killed mid-step leaves a claim that expires soon
+   * after its last heartbeat, when the workflow retries the step. False when the attempt no longer
+   * holds the claim.
+   */
+  public boolean extendClaim(
+      String bucket,
+      String key,
+      String version,
+      String token,
+      String attemptId,
+      Instant leaseUntil) {
+    try {
+      dynamo.updateItem(
+          u ->
+              u.tableName(table)
+                  .key(marker(bucket, key, version, token))
+                  .updateExpression("SET leaseUntil = :lease")
+                  .conditionExpression("attemptId = :a AND #st = :processing")
+                  .expressionAttributeNames(Map.of("#st", "status"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":lease", n(leaseUntil.toEpochMilli()),
+                          ":a", s(attemptId),
+                          ":processing", s(Status.PROCESSING.name()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
    * Records a successful attempt, then settles its claim SUCCEEDED. The record is written first: it
    * is the truth, the claim's status a shortcut to it. A process killed between the two leaves a
    * SUCCEEDED record under a claim still PROCESSING; the attempt that takes the claim over finds

@@ -14,7 +14,7 @@ public final class OutputKeys {
    * Every ending a processor's output key can have. {@code rules validate} uses it to tell whether
    * a rule's suffix can match an output.
    */
-  public static final List<String> SUFFIXES = List.of(".jpg", ".png", ".txt");
+  public static final List<String> SUFFIXES = List.of(".jpg", ".png", ".txt", ".mp4");
 
   /**
    * The folders each processor writes under, in the output location: what its IAM policy lets it
@@ -24,13 +24,19 @@ public final class OutputKeys {
       java.util.Map.of(
           "image", List.of("thumbnails/", "web/"),
           "document", List.of("text/", "previews/"),
-          "validate", List.of());
+          "validate", List.of(),
+          "video", List.of("videos/"));
 
   private OutputKeys() {}
 
   /** {@code thumbnails/<KEY>/w<WIDTH>.<EXT>}. */
   public static String thumbnail(String sourceKey, int width, String extension) {
     return "thumbnails/" + encode(sourceKey) + "/w" + width + "." + extension;
+  }
+
+  /** {@code videos/<KEY>/<NAME>}: a video's rendition ({@code 720p.mp4}) or poster. */
+  public static String video(String sourceKey, String name) {
+    return "videos/" + encode(sourceKey) + "/" + name;
   }
 
   /** {@code web/<KEY>.<EXT>}: the picture optimised for the web. */

@@ -18,7 +18,8 @@ public record PipelineConfig(
     Audit audit,
     Budget budget,
     Outputs outputs,
-    Results results) {
+    Results results,
+    Map<String, Workflow> workflows) {
 
   /** The notification-configuration id prefix that marks what this pipeline owns. */
   public String ownedIdPrefix() {
@@ -33,7 +34,50 @@ public record PipelineConfig(
     return Optional.ofNullable(queues.get(name));
   }
 
-  public record Bucket(String name, boolean eventBridge, List<Rule> rules, Position position) {}
+  /**
+   * @param rules the rules S3 event notifications deliver
+   * @param workflowRules the rules that start a workflow, through the bucket's EventBridge delivery
+   *     and an EventBridge rule (S3 cannot notify Step Functions)
+   */
+  public record Bucket(
+      String name,
+      boolean eventBridge,
+      List<Rule> rules,
+      List<WorkflowRule> workflowRules,
+      Position position) {}
+
+  /** A rule whose target is a workflow: {@code target: { workflow: video }}. */
+  public record WorkflowRule(
+      String id,
+      List<String> events,
+      String prefix,
+      String suffix,
+      String workflow,
+      Position position) {}
+
+  /**
+   * A workflow under {@code workflows:}: its state machine (Amazon States Language, with {@code
+   * ${...}} definition substitutions), the queue its light steps go to (a Lambda consumes it), the
+   * heavy worker's queue and the size past which a file goes there, and the heartbeat interval of
+   * every step.
+   *
+   * @param definitionFile as written in the pipeline file
+   * @param definition the state machine's text, substitutions not yet filled
+   */
+  public record Workflow(
+      String name,
+      String definitionFile,
+      String definition,
+      String queue,
+      String heavyQueue,
+      long heavyAboveBytes,
+      Duration heartbeat,
+      Position position) {
+    /** The state machine's name: {@code s3proc-<pipeline>-<workflow>}. */
+    public String stateMachineName(String pipeline) {
+      return "s3proc-" + pipeline + "-" + name;
+    }
+  }
 
   public record Rule(
       String id,
@@ -101,7 +145,7 @@ public record PipelineConfig(
 
   /** The processors s3proc ships as handler jars. */
   public static final java.util.List<String> PROCESSORS =
-      java.util.List.of("image", "document", "validate");
+      java.util.List.of("image", "document", "validate", "video");
 
   public record Dlq(String name, int maxReceiveCount, Duration retention) {}
 

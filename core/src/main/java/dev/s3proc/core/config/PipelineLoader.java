@@ -44,12 +44,35 @@ public final class PipelineLoader {
   static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
   private static final Set<String> TOP_KEYS =
-      Set.of("pipeline", "region", "buckets", "queues", "audit", "budget", "outputs", "results");
+      Set.of(
+          "pipeline",
+          "region",
+          "buckets",
+          "queues",
+          "audit",
+          "budget",
+          "outputs",
+          "results",
+          "workflows");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "events", "filter", "target");
   private static final Set<String> FILTER_KEYS = Set.of("prefix", "suffix");
-  private static final Set<String> TARGET_KEYS = Set.of("queue", "topic", "lambda");
+  private static final Set<String> TARGET_KEYS = Set.of("queue", "topic", "lambda", "workflow");
+  private static final Set<String> WORKFLOW_KEYS =
+      Set.of("definition", "queue", "heavyQueue", "heavyAbove", "heartbeat");
+
+  /** The definition substitutions a workflow's state machine may use; s3proc fills each. */
+  public static final Set<String> SUBSTITUTIONS =
+      Set.of(
+          "LightQueueUrl",
+          "HeavyQueueUrl",
+          "ResultsTopicArn",
+          "HeavyAboveBytes",
+          "HeartbeatSeconds");
+
+  private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z0-9_]+)\\}");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?");
   private static final Set<String> QUEUE_KEYS =
       Set.of("visibilityTimeout", "retention", "consumer", "dlq", "processor");
   private static final Set<String> CONSUMER_KEYS = Set.of("timeout");
@@ -194,7 +217,11 @@ public final class PipelineLoader {
     Map<String, Queue> queues = queues(top.get("queues"));
     List<Bucket> buckets = buckets(top.get("buckets"), root);
     Outputs outputs = outputs(top.get("outputs"));
+    PipelineConfig.Results results = results(top.get("results"));
+    Map<String, PipelineConfig.Workflow> workflows =
+        workflows(top.get("workflows"), queues, results);
     crossChecks(buckets, queues);
+    workflowRules(buckets, workflows, outputs);
     OutputLoops.check(buckets, queues, outputs, this::error, this::warning);
     return new PipelineConfig(
         pipeline,
@@ -204,7 +231,8 @@ public final class PipelineLoader {
         audit(top.get("audit")),
         budget(top.get("budget")),
         outputs,
-        results(top.get("results")));
+        results,
+        workflows);
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
@@ -239,9 +267,10 @@ public final class PipelineLoader {
       }
       boolean eventBridge = bool(f.get("eventBridge"), subject);
       List<Rule> rules = new ArrayList<>();
+      List<PipelineConfig.WorkflowRule> workflowRules = new ArrayList<>();
       if (f.containsKey("rules")) {
         for (Node ruleNode : sequence(f.get("rules").getValueNode(), "rules", subject)) {
-          Rule rule = rule(ruleNode);
+          Rule rule = rule(ruleNode, workflowRules);
           if (rule != null) {
             rules.add(rule);
           }
@@ -250,12 +279,22 @@ public final class PipelineLoader {
         warning(
             pos(node), subject, "has no rules and eventBridge is off: nothing will be delivered");
       }
-      buckets.add(new Bucket(name, eventBridge, List.copyOf(rules), pos(node)));
+      if (!workflowRules.isEmpty() && !eventBridge) {
+        error(
+            workflowRules.get(0).position(),
+            subject,
+            "rule "
+                + workflowRules.get(0).id()
+                + " starts a workflow, which S3 can only reach through EventBridge: set"
+                + " eventBridge: true on the bucket");
+      }
+      buckets.add(
+          new Bucket(name, eventBridge, List.copyOf(rules), List.copyOf(workflowRules), pos(node)));
     }
     return buckets;
   }
 
-  private Rule rule(Node node) {
+  private Rule rule(Node node, List<PipelineConfig.WorkflowRule> workflowRules) {
     String peeked = peekId(node);
     Map<String, NodeTuple> f = fields(node, RULE_KEYS, peeked == null ? "rule" : "rule " + peeked);
     if (f == null) {
@@ -281,7 +320,31 @@ public final class PipelineLoader {
         suffix = filterValue(ff.get("suffix"), subject, "suffix");
       }
     }
-    Target target = target(f.get("target"), node, subject);
+    NodeTuple t = f.get("target");
+    if (t != null
+        && t.getValueNode() instanceof MappingNode m
+        && m.getValue().size() == 1
+        && "workflow".equals(keyOf(m.getValue().get(0)))) {
+      Node w = m.getValue().get(0).getValueNode();
+      String workflow = scalar(w, subject, "a workflow name under workflows:");
+      for (String e : events) {
+        if (!e.startsWith("s3:ObjectCreated:") && !e.equals("s3:ObjectRestore:Completed")) {
+          error(
+              pos(f.get("events").getValueNode()),
+              subject,
+              "starts a workflow on "
+                  + e
+                  + ": a workflow processes objects, so it starts on s3:ObjectCreated:* or"
+                  + " s3:ObjectRestore:Completed only");
+        }
+      }
+      if (workflow != null) {
+        workflowRules.add(
+            new PipelineConfig.WorkflowRule(id, events, prefix, suffix, workflow, pos(w)));
+      }
+      return null;
+    }
+    Target target = target(t, node, subject);
     return new Rule(id, events, prefix, suffix, target, pos(node));
   }
 
@@ -384,6 +447,13 @@ public final class PipelineLoader {
       return null;
     }
     Map.Entry<String, NodeTuple> only = f.entrySet().iterator().next();
+    if (only.getKey().equals("workflow")) {
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "a workflow target is written alone: target: { workflow: NAME }");
+      return null;
+    }
     TargetType type = TargetType.valueOf(only.getKey().toUpperCase());
     Node valueNode = only.getValue().getValueNode();
     String ref = scalar(valueNode, subject, "a " + type.key + " name or ARN");
@@ -761,6 +831,207 @@ public final class PipelineLoader {
       topic = null;
     }
     return new PipelineConfig.Results(topic, pos(n));
+  }
+
+  // ---- workflows ---------------------------------------------------------------------------
+
+  private Map<String, PipelineConfig.Workflow> workflows(
+      NodeTuple entry, Map<String, Queue> queues, PipelineConfig.Results results) {
+    Map<String, PipelineConfig.Workflow> out = new LinkedHashMap<>();
+    if (entry == null) {
+      return out;
+    }
+    if (!(entry.getValueNode() instanceof MappingNode m)) {
+      error(
+          pos(entry.getValueNode()),
+          "workflows",
+          "workflows must be a mapping of names to workflows, e.g. video: { definition: video.asl.json, queue: video-steps }");
+      return out;
+    }
+    for (NodeTuple t : m.getValue()) {
+      String name = keyOf(t);
+      String subject = "workflow " + name;
+      if (!PIPELINE_NAME.matcher(name).matches()) {
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "a workflow name may hold only letters, digits, '-' and '_'");
+        continue;
+      }
+      Map<String, NodeTuple> f = fields(t.getValueNode(), WORKFLOW_KEYS, subject);
+      if (f == null) {
+        continue;
+      }
+      String definitionFile = requiredString(f, "definition", t.getValueNode(), subject);
+      String definition =
+          definitionFile == null ? null : definition(f.get("definition"), definitionFile, subject);
+      String queue = workflowQueue(f.get("queue"), t.getValueNode(), subject, queues, true);
+      String heavy = workflowQueue(f.get("heavyQueue"), t.getValueNode(), subject, queues, false);
+      long heavyAbove = 1L << 30;
+      if (f.containsKey("heavyAbove")) {
+        Node n = f.get("heavyAbove").getValueNode();
+        String v = scalar(n, subject, "a size such as 1GB");
+        var sm = v == null ? null : SIZE.matcher(v.strip());
+        if (sm == null || !sm.matches()) {
+          error(pos(n), subject, "heavyAbove '" + v + "' is not a size such as 500MB or 1GB");
+        } else {
+          String unit = sm.group(2) == null ? "B" : sm.group(2);
+          int shift =
+              switch (unit) {
+                case "KB" -> 10;
+                case "MB" -> 20;
+                case "GB" -> 30;
+                default -> 0;
+              };
+          heavyAbove = Long.parseLong(sm.group(1)) << shift;
+        }
+      }
+      Duration heartbeat = duration(f.get("heartbeat"), subject, Duration.ofSeconds(60));
+      if (heartbeat.compareTo(Duration.ofSeconds(3)) < 0
+          || heartbeat.compareTo(Duration.ofHours(1)) > 0) {
+        error(
+            pos(f.get("heartbeat").getValueNode()), subject, "heartbeat must be between 3s and 1h");
+      }
+      if (results.topic() == null) {
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "a workflow announces its result on the results topic: add results: { topic: NAME }");
+      }
+      if (definition != null && queue != null) {
+        out.put(
+            name,
+            new PipelineConfig.Workflow(
+                name,
+                definitionFile,
+                definition,
+                queue,
+                heavy == null ? queue : heavy,
+                heavyAbove,
+                heartbeat,
+                pos(t.getKeyNode())));
+      }
+    }
+    return out;
+  }
+
+  /** The state machine's file, beside the pipeline file: valid JSON, known substitutions only. */
+  private String definition(NodeTuple entry, String relative, String subject) {
+    Position p = pos(entry.getValueNode());
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    Path path = parent == null ? Path.of(relative) : parent.resolve(relative);
+    String text;
+    try {
+      text = TextFiles.read(path, MAX_FILE_BYTES);
+    } catch (TextFiles.Refused e) {
+      error(p, subject, "definition " + relative + ": " + e.getMessage());
+      return null;
+    } catch (NoSuchFileException e) {
+      error(
+          p,
+          subject,
+          "definition " + path + " does not exist: it is read relative to the pipeline file");
+      return null;
+    } catch (IOException e) {
+      error(p, subject, "cannot read definition " + path + ": " + e.getMessage());
+      return null;
+    }
+    var names = SUBSTITUTION.matcher(text);
+    while (names.find()) {
+      if (!SUBSTITUTIONS.contains(names.group(1))) {
+        error(
+            p,
+            subject,
+            "definition "
+                + relative
+                + " uses ${"
+                + names.group(1)
+                + "}, which s3proc does not fill (it fills "
+                + String.join(", ", new java.util.TreeSet<>(SUBSTITUTIONS))
+                + ")");
+      }
+    }
+    try {
+      Object parsed = com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(text);
+      if (!(parsed instanceof Map<?, ?> tree)
+          || !(tree.get("States") instanceof Map)
+          || !(tree.get("StartAt") instanceof String)) {
+        error(
+            p,
+            subject,
+            "definition " + relative + " is not a state machine: it needs StartAt and States");
+        return null;
+      }
+    } catch (IOException e) {
+      error(
+          p,
+          subject,
+          "definition "
+              + relative
+              + " is not valid JSON: "
+              + e.getMessage().lines().findFirst().orElse(""));
+      return null;
+    }
+    return text;
+  }
+
+  private String workflowQueue(
+      NodeTuple entry, Node at, String subject, Map<String, Queue> queues, boolean required) {
+    if (entry == null) {
+      if (required) {
+        error(pos(at), subject, "missing 'queue': the queue under queues: its steps are sent to");
+      }
+      return null;
+    }
+    String q = scalar(entry.getValueNode(), subject, "a queue name under queues:");
+    if (q == null) {
+      return null;
+    }
+    Queue queue = queues.get(q);
+    if (queue == null) {
+      error(pos(entry.getValueNode()), subject, "queue " + q + " is not under queues:");
+      return null;
+    }
+    if (queue.processor() == null) {
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "queue " + q + " has no processor: give it the processor that runs the workflow's steps");
+    }
+    return q;
+  }
+
+  /** Each workflow rule names a workflow that exists and cannot fire on an output. */
+  private void workflowRules(
+      List<Bucket> buckets, Map<String, PipelineConfig.Workflow> workflows, Outputs outputs) {
+    for (Bucket b : buckets) {
+      for (PipelineConfig.WorkflowRule r : b.workflowRules()) {
+        if (!workflows.containsKey(r.workflow())) {
+          error(
+              r.position(),
+              "rule " + r.id(),
+              "workflow '"
+                  + r.workflow()
+                  + "' is not under workflows:"
+                  + (workflows.isEmpty()
+                      ? ""
+                      : " (there: " + String.join(", ", workflows.keySet()) + ")"));
+        }
+        if (b.name() != null && outputs.bucketFor(b.name()).equals(b.name())) {
+          String out = outputs.prefix();
+          if (out.startsWith(r.prefix()) || r.prefix().startsWith(out)) {
+            error(
+                r.position(),
+                "rule " + r.id(),
+                "can fire on the outputs under s3://"
+                    + b.name()
+                    + "/"
+                    + out
+                    + ": narrow its prefix, or write outputs to a bucket of their own");
+          }
+        }
+      }
+    }
   }
 
   private Outputs outputs(NodeTuple entry) {

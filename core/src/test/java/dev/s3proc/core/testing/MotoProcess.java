@@ -6,6 +6,7 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,7 +45,9 @@ public final class MotoProcess {
     Process process;
     try {
       process =
-          new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+          new ProcessBuilder(
+                  dev.s3proc.core.emulator.MotoCommand.of(
+                      Path.of("moto_server"), "127.0.0.1", port, Path.of("target")))
               .redirectErrorStream(true)
               .redirectOutput(new File("target/moto-" + port + ".log"))
               .start();

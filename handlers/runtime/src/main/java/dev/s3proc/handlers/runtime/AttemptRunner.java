@@ -104,26 +104,53 @@ final class AttemptRunner {
       boolean firstInInvocation,
       boolean viaSqs,
       boolean lastDelivery) {
+    return run(event, attempt, context, firstInInvocation, viaSqs, lastDelivery, null);
+  }
+
+  /**
+   * One step of a workflow's execution on an object (its task token's work). The step has a claim
+   * of its own (the event's token and the step's name), so that the workflow's steps do not meet
+   * each other's, while a second execution for the same event meets the first one's. The claim
+   * lasts one heartbeat interval and is extended by each heartbeat, so that a step whose process
+   * died is taken over when the workflow retries it. The workflow announces the result, not each
+   * step.
+   *
+   * @param heartbeat sends the workflow's heartbeat; run every third of the heartbeat interval
+   */
+  record Step(String name, Duration heartbeatInterval, Runnable heartbeat) {}
+
+  Outcome run(
+      S3ObjectEvent event,
+      int attempt,
+      Context context,
+      boolean firstInInvocation,
+      boolean viaSqs,
+      boolean lastDelivery,
+      Step step) {
     String attemptId = UUID.randomUUID().toString();
     Instant started = Instant.now();
     Instant deadline =
         context == null
             ? started.plus(DEFAULT_DEADLINE)
             : started.plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
-    String token = event.idempotencyToken();
+    // a step's claim: the event's, its ETag (moto's EventBridge events all carry one sequencer) and
+    // the step's name
+    String token =
+        event.idempotencyToken() + (step == null ? "" : "#" + event.eTag() + "#" + step.name());
+    Instant lease = step == null ? deadline : started.plus(step.heartbeatInterval());
+    String name = step == null ? processor.name() : processor.name() + "." + step.name();
     Map<String, Long> requests = AttemptRecords.baseRequests(event, firstInInvocation, viaSqs);
-    if (notices.enabled()) {
+    if (notices.enabled() && step == null) {
       requests.merge("sns", 1L, Long::sum); // the result notice
     }
     AuditRecord base =
-        AttemptRecords.start(
-            event, processor.name(), attempt, attemptId, started, deadline, context, requests);
+        AttemptRecords.start(event, name, attempt, attemptId, started, deadline, context, requests);
 
     AuditTrail.Claim claim;
     try {
       claim =
           trail.claim(
-              event.bucket(), event.key(), event.versionId(), token, attemptId, started, deadline);
+              event.bucket(), event.key(), event.versionId(), token, attemptId, started, lease);
     } catch (SdkException e) {
       return unclaimed(base, e);
     }
@@ -160,7 +187,9 @@ final class AttemptRunner {
               + claim.previous().attemptId()
               + " ended before it could settle its claim)");
     }
-    Input input = new Input(s3, event, config, deadline);
+    Input input = new Input(s3, event, config, deadline, step == null ? null : step.name());
+    java.util.concurrent.ScheduledExecutorService beats =
+        step == null ? null : heartbeats(event, token, attemptId, step);
     try {
       write(() -> trail.put(base));
       if (claim.abandoned() >= config.maxAbandoned()) {
@@ -199,12 +228,25 @@ final class AttemptRunner {
             Map.of("bucket", event.bucket(), "key", event.key(), "attemptId", attemptId));
         return new Outcome(Kind.DEFERRED, done, null, Instant.now());
       }
-      notices.announce(done);
+      if (step == null) {
+        notices.announce(done);
+      }
       return new Outcome(Kind.SUCCEEDED, done, null);
     } catch (PermanentFailure e) {
-      return failed(base, event, token, input, e.type(), e.getMessage(), Kind.PERMANENT, e, false);
+      return failed(
+          step == null,
+          base,
+          event,
+          token,
+          input,
+          e.type(),
+          e.getMessage(),
+          Kind.PERMANENT,
+          e,
+          false);
     } catch (TrailUnavailable e) {
       return failed(
+          step == null,
           base,
           event,
           token,
@@ -218,6 +260,7 @@ final class AttemptRunner {
       // Whose fault is uncertain where files share a heap: retried, and dead-lettered with this
       // reason on the last delivery if it keeps happening.
       return failed(
+          step == null,
           base,
           event,
           token,
@@ -229,6 +272,7 @@ final class AttemptRunner {
           !lastDelivery);
     } catch (StackOverflowError e) {
       return failed(
+          step == null,
           base,
           event,
           token,
@@ -242,7 +286,16 @@ final class AttemptRunner {
       PermanentFailure known = unreadable(event, e);
       if (known != null) {
         return failed(
-            base, event, token, input, known.type(), known.getMessage(), Kind.PERMANENT, e, false);
+            step == null,
+            base,
+            event,
+            token,
+            input,
+            known.type(),
+            known.getMessage(),
+            Kind.PERMANENT,
+            e,
+            false);
       }
       Kind kind = e instanceof Error || transientError(e) ? Kind.TRANSIENT : Kind.PERMANENT;
       String type =
@@ -250,6 +303,7 @@ final class AttemptRunner {
               ? "INTERNAL_ERROR"
               : kind == Kind.TRANSIENT ? "TRANSIENT" : "PROCESSING_ERROR";
       return failed(
+          step == null,
           base,
           event,
           token,
@@ -259,7 +313,50 @@ final class AttemptRunner {
           kind,
           e,
           kind == Kind.TRANSIENT && !lastDelivery);
+    } finally {
+      if (beats != null) {
+        beats.shutdownNow();
+      }
     }
+  }
+
+  /**
+   * Every third of the heartbeat interval: the workflow's heartbeat, then the claim extended to one
+   * interval from now. A heartbeat that fails is logged; the workflow times the step out if they
+   * keep failing, and retries it.
+   */
+  private java.util.concurrent.ScheduledExecutorService heartbeats(
+      S3ObjectEvent event, String token, String attemptId, Step step) {
+    var beats =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "s3proc-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = Math.max(1000, step.heartbeatInterval().toMillis() / 3);
+    beats.scheduleAtFixedRate(
+        () -> {
+          try {
+            step.heartbeat().run();
+            trail.extendClaim(
+                event.bucket(),
+                event.key(),
+                event.versionId(),
+                token,
+                attemptId,
+                Instant.now().plus(step.heartbeatInterval()));
+          } catch (RuntimeException e) {
+            telemetry.log(
+                "WARN",
+                "heartbeat failed",
+                Map.of("key", event.key(), "step", step.name(), "error", String.valueOf(e)));
+          }
+        },
+        every,
+        every,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return beats;
   }
 
   /** Runs a write to the trail, so that its failure is told apart from the processor's. */
@@ -418,7 +515,12 @@ final class AttemptRunner {
     return new Outcome(status == Status.DEFERRED ? Kind.DEFERRED : Kind.SKIPPED, r, null);
   }
 
+  /**
+   * @param announce whether to send the result notice (a workflow's step does not: its workflow
+   *     announces the outcome)
+   */
   private Outcome failed(
+      boolean announce,
       AuditRecord base,
       S3ObjectEvent event,
       String token,
@@ -452,7 +554,9 @@ final class AttemptRunner {
             message,
             "retry",
             kind == Kind.TRANSIENT));
-    notices.announce(failed);
+    if (announce) {
+      notices.announce(failed);
+    }
     return new Outcome(kind, failed, e);
   }
 

@@ -23,12 +23,27 @@ public final class Input {
   final AtomicLong bytesWritten = new AtomicLong();
 
   private final java.time.Instant deadline;
+  private final String step;
 
-  Input(S3Client s3, S3ObjectEvent event, HandlerConfig config, java.time.Instant deadline) {
+  Input(
+      S3Client s3,
+      S3ObjectEvent event,
+      HandlerConfig config,
+      java.time.Instant deadline,
+      String step) {
     this.s3 = s3;
     this.event = event;
     this.config = config;
     this.deadline = deadline;
+    this.step = step;
+  }
+
+  /**
+   * The workflow step this attempt runs ({@code metadata}, {@code transcode}), as its state machine
+   * names it; null outside a workflow.
+   */
+  public String step() {
+    return step;
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.s3proc.core.event.Tree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   private final MessageActions messages;
   private final AttemptRunner runner;
   private final Telemetry telemetry;
+  private final java.util.function.Supplier<WorkflowTasks> sfn;
 
   protected ProcessorHandler(Processor processor) {
     this(processor, System.getenv());
@@ -77,6 +79,8 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             config,
             telemetry,
             processor.name());
+    // Built only for a workflow step's answer and heartbeats.
+    this.sfn = memoize(() -> new WorkflowTasks(http, region, credentials));
     DynamoDbClient dynamo = dynamoFuture.join();
     this.runner =
         new AttemptRunner(
@@ -200,6 +204,27 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       int receiveCount =
           (int) Tree.number(Tree.object(record.get("attributes")), "ApproximateReceiveCount", 1);
       String body = Tree.text(record, "body", "");
+      Map<String, Object> task = workflowTask(body);
+      if (task != null) {
+        AttemptRunner.Outcome o = step(task, receiveCount, context, first);
+        first = false;
+        files++;
+        if (o != null) {
+          bytes += o.record() == null ? 0 : bytesRead(o);
+          if (o.kind() == AttemptRunner.Kind.TRANSIENT
+              || o.kind() == AttemptRunner.Kind.PERMANENT) {
+            failed++;
+          }
+          if (o.kind() == AttemptRunner.Kind.DEFERRED) {
+            failures.add(Map.of("itemIdentifier", messageId));
+            messages.holdUntil(record, o.retryAfter());
+          }
+        } else {
+          failures.add(
+              Map.of("itemIdentifier", messageId)); // the answer did not reach Step Functions
+        }
+        continue;
+      }
       Optional<List<S3ObjectEvent>> events = S3EventParser.parse(body);
       if (events.isEmpty()) {
         telemetry.log(
@@ -249,6 +274,125 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     }
     telemetry.metrics(files, failed, System.currentTimeMillis() - start, bytes);
     return Map.of("batchItemFailures", failures);
+  }
+
+  /**
+   * A workflow step's message, which a state machine's {@code sqs:sendMessage.waitForTaskToken}
+   * task put on the queue: {@code taskToken}, {@code step}, {@code event} (the S3 event the
+   * execution started from), {@code heartbeatSeconds}, {@code retry}. Null for any other body.
+   */
+  private static Map<String, Object> workflowTask(String body) {
+    if (!body.startsWith("{") || !body.contains("\"taskToken\"")) {
+      return null;
+    }
+    try {
+      Map<String, Object> task = Tree.object(JSON.std.anyFrom(body));
+      return task.get("taskToken") instanceof String && task.get("step") instanceof String
+          ? task
+          : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Runs a workflow step and answers its task token: success with the step's result (outputs,
+   * metadata, size) as the task's output, or failure with {@code s3proc.<ERROR_TYPE>} (a Catch
+   * sends it to the failure notification; a Retry matches {@code s3proc.TRANSIENT}, {@code
+   * s3proc.AUDIT_UNAVAILABLE}, ...) and the reason as its cause. Step Functions owns the retries,
+   * so the message is deleted once answered: null when the answer could not be given (the message
+   * comes back), the outcome otherwise. A DEFERRED outcome (a live attempt holds the step) keeps
+   * the message until that claim expires.
+   */
+  private AttemptRunner.Outcome step(
+      Map<String, Object> task, int receiveCount, Context context, boolean first) {
+    String taskToken = Tree.text(task, "taskToken", "");
+    String step = Tree.text(task, "step", "");
+    Duration heartbeat = Duration.ofSeconds(Math.max(3, Tree.number(task, "heartbeatSeconds", 60)));
+    Optional<List<S3ObjectEvent>> events = S3EventParser.parse(Tree.object(task.get("event")));
+    try {
+      if (events.isEmpty() || events.get().size() != 1) {
+        sfn.get()
+            .fail(
+                taskToken,
+                "s3proc.NOT_AN_S3_EVENT",
+                "the step's event is not one S3 object event: "
+                    + MessageActions.abbreviate(json(task.get("event"))));
+        return new AttemptRunner.Outcome(AttemptRunner.Kind.PERMANENT, null, null);
+      }
+      S3ObjectEvent e = events.get().get(0);
+      // the trail's workflow column names the workflow, as the state machine's message says
+      S3ObjectEvent event =
+          new S3ObjectEvent(
+              e.bucket(),
+              e.key(),
+              e.size(),
+              e.eTag(),
+              e.versionId(),
+              e.sequencer(),
+              e.eventName(),
+              e.eventTime(),
+              e.via(),
+              Tree.text(task, "workflow", e.configurationId()),
+              e.details());
+      int attempt = (int) Tree.number(task, "retry", 0) + 1;
+      AttemptRunner.Outcome o =
+          runner.run(
+              event,
+              attempt,
+              context,
+              first,
+              true,
+              false,
+              new AttemptRunner.Step(step, heartbeat, () -> sfn.get().heartbeat(taskToken)));
+      switch (o.kind()) {
+        case SUCCEEDED, SKIPPED -> {
+          Map<String, Object> output = summary(o);
+          output.put("size", event.size());
+          output.put("metadata", o.record().metadata());
+          String json = json(output);
+          sfn.get().succeed(taskToken, json);
+        }
+        case PERMANENT, TRANSIENT -> {
+          String type =
+              o.kind() == AttemptRunner.Kind.TRANSIENT ? "TRANSIENT" : o.record().errorType();
+          String cause = abbreviateCause(o.record().errorMessage());
+          sfn.get().fail(taskToken, "s3proc." + type, cause);
+        }
+        case DEFERRED -> {
+          // the live attempt answers its own token
+        }
+      }
+      return o;
+    } catch (LinkageError e) {
+      telemetry.log(
+          "ERROR",
+          "a workflow step reached a handler built without Step Functions: route the workflow's"
+              + " steps to a queue whose processor runs them",
+          Map.of("step", step, "error", String.valueOf(e)));
+      return null;
+    } catch (RuntimeException e) {
+      if (WorkflowTasks.noLongerAwaited(e)) {
+        // the token timed out or was answered: Step Functions has moved on (a retry carries a new
+        // token), so there is nobody left to answer
+        telemetry.log(
+            "WARN",
+            "the workflow no longer waits for this step",
+            Map.of("step", step, "error", String.valueOf(e.getMessage())));
+        return new AttemptRunner.Outcome(AttemptRunner.Kind.SKIPPED, null, null);
+      }
+      telemetry.log(
+          "ERROR",
+          "could not answer the workflow; the step's message comes back",
+          Map.of("step", step, "error", String.valueOf(e.getMessage())));
+      return null;
+    }
+  }
+
+  /** Step Functions takes a cause of at most 32,768 characters. */
+  private static String abbreviateCause(String message) {
+    String m = message == null ? "" : message;
+    return m.length() <= 32_000 ? m : m.substring(0, 32_000) + "...";
   }
 
   /** Which outcome of a message's events decides what happens to the message. */

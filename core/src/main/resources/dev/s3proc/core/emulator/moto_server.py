@@ -1,0 +1,45 @@
+# moto_server with two fixes to its Step Functions, for s3proc's local stack and tests (moto 5.2.1):
+# 1. StartExecution deep-copies the state machine, and with it the executions it has already run,
+#    which hold locks that cannot be copied: every execution after a state machine's first failed
+#    with HTTP 500 ("cannot pickle '_thread.RLock' object"). The copy now leaves the executions out
+#    (the new execution never reads them).
+# 2. SendTaskFailure dropped the cause: a Catch saw {"Error": ..., "Cause": null}. It is passed on.
+# Everything else is moto as installed.
+import copy
+import sys
+
+from moto.core.responses import EmptyResult
+from moto.stepfunctions.models import StateMachine
+from moto.stepfunctions.responses import StepFunctionResponse
+
+
+def _deepcopy_without_executions(self, memo):
+    executions = self.executions
+    self.executions = []
+    try:
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            setattr(clone, name, copy.deepcopy(value, memo))
+        return clone
+    finally:
+        self.executions = executions
+
+
+StateMachine.__deepcopy__ = _deepcopy_without_executions
+
+
+def _send_task_failure(self):
+    self.stepfunction_backend.send_task_failure(
+        self._get_param("taskToken"),
+        error=self._get_param("error"),
+        cause=self._get_param("cause"),
+    )
+    return EmptyResult()
+
+
+StepFunctionResponse.send_task_failure = _send_task_failure
+
+from moto.server import main  # noqa: E402
+
+sys.exit(main())
