@@ -124,6 +124,11 @@ public final class PipelineLoader {
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private String region;
 
+  /**
+   * Every workflow named under workflows:, valid or not (a rule naming a broken one is not told).
+   */
+  private final Set<String> declaredWorkflows = new java.util.LinkedHashSet<>();
+
   private PipelineLoader(String file) {
     this.file = file;
   }
@@ -850,6 +855,7 @@ public final class PipelineLoader {
     }
     for (NodeTuple t : m.getValue()) {
       String name = keyOf(t);
+      declaredWorkflows.add(name);
       String subject = "workflow " + name;
       if (!PIPELINE_NAME.matcher(name).matches()) {
         error(
@@ -1006,7 +1012,7 @@ public final class PipelineLoader {
       List<Bucket> buckets, Map<String, PipelineConfig.Workflow> workflows, Outputs outputs) {
     for (Bucket b : buckets) {
       for (PipelineConfig.WorkflowRule r : b.workflowRules()) {
-        if (!workflows.containsKey(r.workflow())) {
+        if (!declaredWorkflows.contains(r.workflow())) {
           error(
               r.position(),
               "rule " + r.id(),

@@ -4,11 +4,14 @@
 #    with HTTP 500 ("cannot pickle '_thread.RLock' object"). The copy now leaves the executions out
 #    (the new execution never reads them).
 # 2. SendTaskFailure dropped the cause: a Catch saw {"Error": ..., "Cause": null}. It is passed on.
+# 3. GetBucketNotificationConfiguration left out EventBridgeConfiguration, though delivery to
+#    EventBridge was on: `rules plan` saw it off after every apply. It is put back in the answer.
 # Everything else is moto as installed.
 import copy
 import sys
 
 from moto.core.responses import EmptyResult
+from moto.s3.responses import S3Response
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.responses import StepFunctionResponse
 
@@ -39,6 +42,29 @@ def _send_task_failure(self):
 
 
 StepFunctionResponse.send_task_failure = _send_task_failure
+
+
+_get_bucket_notification = S3Response.get_bucket_notification
+
+
+def _get_bucket_notification_with_event_bridge(self):
+    status, headers, body = _get_bucket_notification(self)
+    config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+    if config is not None and config.event_bridge is not None:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if "<EventBridgeConfiguration" not in text:
+            if text.rstrip().endswith("/>"):  # an empty configuration, written as one tag
+                text = text.rstrip()[:-2] + ">" + "</NotificationConfiguration>"
+            text = text.replace(
+                "</NotificationConfiguration>",
+                "<EventBridgeConfiguration></EventBridgeConfiguration></NotificationConfiguration>",
+            )
+        body = text.encode("utf-8") if isinstance(body, bytes) else text
+        headers.pop("Content-Length", None)
+    return status, headers, body
+
+
+S3Response.get_bucket_notification = _get_bucket_notification_with_event_bridge
 
 from moto.server import main  # noqa: E402
 

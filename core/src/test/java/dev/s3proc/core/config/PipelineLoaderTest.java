@@ -40,6 +40,129 @@ class PipelineLoaderTest {
     assertThat(r.config().pipeline()).isEqualTo("media-ingest");
     assertThat(r.config().buckets().get(0).rules()).hasSize(5);
     assertThat(r.config().queues().get("document-processing").dlq().maxReceiveCount()).isEqualTo(5);
+    assertThat(r.config().buckets().get(0).workflowRules())
+        .singleElement()
+        .satisfies(w -> assertThat(w.workflow()).isEqualTo("video"));
+    PipelineConfig.Workflow video = r.config().workflows().get("video");
+    assertThat(video.queue()).isEqualTo("video-steps");
+    assertThat(video.heavyQueue()).isEqualTo("video-heavy");
+    assertThat(video.heavyAboveBytes()).isEqualTo(1L << 30);
+    assertThat(video.definition()).contains("${LightQueueUrl}", "waitForTaskToken");
+  }
+
+  /** A pipeline file in a folder with a state machine beside it, loaded from disk. */
+  private static List<String> workflowErrors(
+      Path dir, String bucketExtra, String workflow, String asl) throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("video.asl.json"), asl);
+    String yaml =
+        HEAD
+            + """
+            buckets:
+              - name: terminus-uploads
+            """
+            + bucketExtra.indent(4)
+            + """
+                rules:
+                  - id: videos
+                    events: [s3:ObjectCreated:*]
+                    filter: { prefix: uploads/videos/ }
+                    target: { workflow: video }
+            queues:
+              video-steps: { processor: video, dlq: {} }
+            results: { topic: processing-results }
+            outputs: { bucket: terminus-processed }
+            workflows:
+            """
+            + workflow.indent(2);
+    Path file = dir.resolve("p.yaml");
+    java.nio.file.Files.writeString(file, yaml);
+    return PipelineLoader.load(file).errors().stream()
+        .map(d -> d.format().replace(dir + "/", ""))
+        .toList();
+  }
+
+  private static final String ASL =
+      """
+      {"StartAt": "A", "States": {"A": {"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "${LightQueueUrl}"}, "End": true}}}
+      """;
+
+  @Test
+  void aWorkflowRuleNeedsEventBridgeAKnownWorkflowAndAValidStateMachine(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "video: { definition: video.asl.json, queue: video-steps }",
+                ASL))
+        .isEmpty();
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: false",
+                "video: { definition: video.asl.json, queue: video-steps }",
+                ASL))
+        .singleElement()
+        .asString()
+        .contains("rule videos starts a workflow, which S3 can only reach through EventBridge")
+        .contains("eventBridge: true");
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "movies: { definition: video.asl.json, queue: video-steps }",
+                ASL))
+        .singleElement()
+        .asString()
+        .contains("workflow 'video' is not under workflows: (there: movies)");
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "video: { definition: video.asl.json, queue: video-steps }",
+                ASL.replace("${LightQueueUrl}", "${QueueUrl}")))
+        .singleElement()
+        .asString()
+        .startsWith("p.yaml:")
+        .contains("uses ${QueueUrl}, which s3proc does not fill");
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "video: { definition: video.asl.json, queue: video-steps }",
+                "{\"StartAt\": "))
+        .singleElement()
+        .asString()
+        .contains("definition video.asl.json is not valid JSON");
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "video: { definition: missing.json, queue: nowhere, heavyAbove: lots }",
+                ASL))
+        .anySatisfy(e -> assertThat(e).contains("missing.json does not exist"))
+        .anySatisfy(e -> assertThat(e).contains("queue nowhere is not under queues:"))
+        .anySatisfy(
+            e -> assertThat(e).contains("heavyAbove 'lots' is not a size such as 500MB or 1GB"));
+  }
+
+  @Test
+  void aWorkflowStartsOnlyOnCreatedOrRestoredObjects() {
+    String yaml =
+        oneBucket(
+            """
+            - id: videos
+              events: [s3:ObjectRemoved:*]
+              target: { workflow: video }
+            """);
+    assertThat(errors(yaml))
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains("starts a workflow on s3:ObjectRemoved:*")
+                    .contains("s3:ObjectCreated:* or s3:ObjectRestore:Completed only"));
   }
 
   @Test
