@@ -366,6 +366,25 @@ public class DemoCommand implements Callable<Integer> {
                 ? "@|green within budget|@"
                 : "@|red over budget|@")
             + " (us-east-1 on-demand prices, no free tier)");
+
+    VideoStory video = new VideoStory(ctx.clients(), config, out);
+    Path samples = home.resolve("config/samples");
+    String skip = video.skipReason(samples, ctx.env());
+    if (skip != null) {
+      step(out, 9, "The video workflow is skipped: " + skip + ".");
+    } else {
+      step(
+          out,
+          9,
+          "The video workflow (Step Functions; ./s3proc audit show --local"
+              + " 's3://"
+              + bucket
+              + "/uploads/videos/"
+              + VideoStory.SAMPLE
+              + "'): uploaded "
+              + VideoStory.SAMPLE);
+      video.run(samples, bucket, audit, notices);
+    }
   }
 
   private static String meta(AuditRecord r) {
