@@ -1,0 +1,185 @@
+package dev.s3proc.handlers.runtime;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The heavy worker: a processor's handler as a long-running process (the ECS task of {@code
+ * config/template.yaml}, the container of {@code handlers/video/Dockerfile}), for work past
+ * Lambda's limits: no 15-minute timeout, the task's own disk and memory. It takes one message at a
+ * time from {@code QUEUE_URL}, keeps it invisible while it works, hands it to {@code HANDLER} as a
+ * one-record SQS batch (so the handler does exactly what it does on Lambda: a workflow step's task
+ * token answered with heartbeats, or an S3 event processed with its claim), and deletes it unless
+ * the handler reports it failed. On SIGTERM (a scale-in) it stops taking work and lets the current
+ * message finish within the task's stop timeout; a message it cannot finish comes back, and a
+ * step's missing heartbeat makes Step Functions retry it.
+ *
+ * <p>{@code java -cp s3proc-video-handler.jar dev.s3proc.handlers.runtime.HeavyWorker}; settings:
+ * {@code QUEUE_URL}, {@code HANDLER} (e.g. {@code dev.s3proc.handlers.video.VideoHandler}), {@code
+ * TASK_TIMEOUT} in seconds (default 4 h: a step's deadline), {@code MEMORY_MB} (recorded).
+ */
+public final class HeavyWorker {
+  /** How long a message stays invisible between two extensions while it is worked on. */
+  static final Duration HOLD = Duration.ofMinutes(5);
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final ProcessorHandler handler;
+  private final Duration timeout;
+  private final int memoryMb;
+
+  HeavyWorker(
+      SqsClient sqs, String queueUrl, ProcessorHandler handler, Duration timeout, int memoryMb) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.handler = handler;
+    this.timeout = timeout;
+    this.memoryMb = memoryMb;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    String queueUrl = required(env, "QUEUE_URL");
+    String handlerClass = required(env, "HANDLER");
+    ProcessorHandler handler =
+        (ProcessorHandler) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+    SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.set(true);
+                  try {
+                    main.join(Duration.ofSeconds(110).toMillis()); // ECS's stopTimeout is 120 s
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    new HeavyWorker(
+            sqs,
+            queueUrl,
+            handler,
+            Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_TIMEOUT", "14400"))),
+            Integer.parseInt(env.getOrDefault("MEMORY_MB", "4096")))
+        .run(stop);
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      System.err.println("HeavyWorker: set " + name + " (see the template's task definition)");
+      System.exit(2);
+    }
+    return v;
+  }
+
+  /** Takes messages until {@code stop} is set. */
+  void run(AtomicBoolean stop) {
+    ScheduledExecutorService holder =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "s3proc-hold");
+              t.setDaemon(true);
+              return t;
+            });
+    long backoffMs = 1000;
+    try {
+      while (!stop.get()) {
+        List<Message> messages;
+        try {
+          messages =
+              sqs.receiveMessage(
+                      r ->
+                          r.queueUrl(queueUrl)
+                              .maxNumberOfMessages(1)
+                              .waitTimeSeconds(20)
+                              .visibilityTimeout((int) HOLD.toSeconds())
+                              .messageSystemAttributeNames(
+                                  MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                  .messages();
+          backoffMs = 1000;
+        } catch (RuntimeException e) {
+          System.err.println(
+              "HeavyWorker: cannot receive from " + queueUrl + ": " + e.getMessage());
+          sleep(backoffMs);
+          backoffMs = Math.min(30_000, backoffMs * 2);
+          continue;
+        }
+        for (Message m : messages) {
+          work(m, holder);
+        }
+      }
+    } finally {
+      holder.shutdownNow();
+    }
+  }
+
+  /** One message: held invisible while the handler works, deleted unless it failed. */
+  void work(Message m, ScheduledExecutorService holder) {
+    var hold =
+        holder.scheduleAtFixedRate(
+            () -> {
+              try {
+                sqs.changeMessageVisibility(
+                    r ->
+                        r.queueUrl(queueUrl)
+                            .receiptHandle(m.receiptHandle())
+                            .visibilityTimeout((int) HOLD.toSeconds()));
+              } catch (RuntimeException e) {
+                System.err.println(
+                    "HeavyWorker: cannot keep the message invisible: " + e.getMessage());
+              }
+            },
+            HOLD.toSeconds() / 2,
+            HOLD.toSeconds() / 2,
+            TimeUnit.SECONDS);
+    try {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("eventSource", "aws:sqs");
+      record.put("messageId", m.messageId());
+      record.put("receiptHandle", m.receiptHandle());
+      record.put("body", m.body());
+      record.put(
+          "attributes",
+          Map.of(
+              "ApproximateReceiveCount",
+              m.attributes()
+                  .getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1")));
+      record.put("eventSourceARN", queueUrl);
+      Map<String, Object> event = Map.of("Records", List.of(record));
+      Map<String, Object> result =
+          handler.handle(
+              event,
+              new LocalInvoke.Invocation(
+                  memoryMb, System.currentTimeMillis() + timeout.toMillis()));
+      if (!(result.get("batchItemFailures") instanceof List<?> failures) || failures.isEmpty()) {
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      }
+    } catch (RuntimeException | Error e) {
+      // the message comes back when its hold lapses; the handler has recorded what it could
+      System.err.println("HeavyWorker: " + e);
+    } finally {
+      hold.cancel(false);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
