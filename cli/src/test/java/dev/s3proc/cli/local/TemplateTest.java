@@ -103,7 +103,8 @@ class TemplateTest {
         }
       }
     }
-    assertThat(functions).containsExactly("ImageFunction", "DocumentFunction", "ValidateFunction");
+    assertThat(functions)
+        .containsExactly("ImageFunction", "DocumentFunction", "ValidateFunction", "VideoFunction");
     assertThat(flatten(get(globals, "Function", "Environment").orElseThrow()))
         .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT", "RESULTS_TOPIC_ARN");
     assertThat(flatten(get(resources, "ResultsTopic").orElseThrow()))
@@ -134,7 +135,7 @@ class TemplateTest {
         alarmed.add(text(get(resource, "Properties", "AlarmName").orElseThrow()));
       }
     }
-    for (String processor : List.of("image", "document", "validate")) {
+    for (String processor : List.of("image", "document", "validate", "video")) {
       for (String alarm :
           List.of("errors", "throttles", "duration-p99", "error-rate", "file-failure-rate")) {
         assertThat(alarmed).contains("s3proc.media-ingest." + processor + "." + alarm);
@@ -142,6 +143,63 @@ class TemplateTest {
     }
     assertThat(flatten(get(resources, "Dashboard").orElseThrow()))
         .contains("AWS::CloudWatch::Dashboard", "ApproximateAgeOfOldestMessage", "Failures");
+  }
+
+  @Test
+  void theVideoWorkflowIsTheOneRulesApplyMakesAndTheHeavyWorkerHasOnlyWhatItUses() {
+    var config =
+        dev.s3proc.core.config.PipelineLoader.load(Path.of("../config/pipeline.yaml")).config();
+    var workflow = config.workflows().get("video");
+    Node machine = get(resources, "VideoWorkflow").orElseThrow();
+    assertThat(text(get(machine, "Properties", "Name").orElseThrow()))
+        .isEqualTo(workflow.stateMachineName(config.pipeline()));
+    assertThat(text(get(machine, "Properties", "DefinitionUri").orElseThrow()))
+        .isEqualTo(workflow.definitionFile());
+    assertThat(
+            keys((MappingNode) get(machine, "Properties", "DefinitionSubstitutions").orElseThrow()))
+        .containsExactlyInAnyOrderElementsOf(dev.s3proc.core.config.PipelineLoader.SUBSTITUTIONS);
+    assertThat(flatten(get(machine, "Properties", "DefinitionSubstitutions").orElseThrow()))
+        .contains("HeavyAboveBytes " + workflow.heavyAboveBytes())
+        .contains("HeartbeatSeconds " + workflow.heartbeat().toSeconds());
+    assertThat(text(get(resources, "VideoWorkflowRole", "Properties", "RoleName").orElseThrow()))
+        .isEqualTo("s3proc-" + config.pipeline() + "-workflows");
+    assertThat(text(get(resources, "VideoEventsRole", "Properties", "RoleName").orElseThrow()))
+        .isEqualTo("s3proc-" + config.pipeline() + "-events");
+
+    var rule = config.buckets().get(0).workflowRules().get(0);
+    Node events = get(resources, "VideoUploadsRule", "Properties").orElseThrow();
+    assertThat(text(get(events, "Name").orElseThrow()))
+        .isEqualTo("s3proc." + config.pipeline() + "." + rule.id());
+    assertThat(flatten(get(events, "EventPattern").orElseThrow()))
+        .contains("aws.s3", "Object Created", "prefix " + rule.prefix());
+
+    Node task = get(resources, "HeavyWorkerTask", "Properties").orElseThrow();
+    assertThat(flatten(get(task, "ContainerDefinitions").orElseThrow()))
+        .contains(
+            "HANDLER", "dev.s3proc.handlers.video.VideoHandler", "QUEUE_URL", "VideoHeavyQueue");
+    assertThat(flatten(get(task, "RequiresCompatibilities").orElseThrow())).contains("FARGATE");
+    Node statements =
+        ((SequenceNode)
+                get(resources, "HeavyWorkerTaskRole", "Properties", "Policies").orElseThrow())
+            .getValue()
+            .get(0);
+    for (Node statement :
+        ((SequenceNode) get(statements, "PolicyDocument", "Statement").orElseThrow()).getValue()) {
+      List<String> actions = scalars(get(statement, "Action").orElseThrow());
+      String target = flatten(get(statement, "Resource").orElseThrow());
+      assertThat(actions).noneMatch(a -> a.contains("*"));
+      if (actions.contains("s3:GetObject")) {
+        assertThat(target).contains("${UploadBucket}/uploads/videos/*");
+      }
+      if (actions.contains("s3:PutObject")) {
+        assertThat(target).isEqualTo("${ProcessedBucket.Arn}/videos/*");
+      }
+      if (actions.contains("sqs:ReceiveMessage")) {
+        assertThat(target).contains("VideoHeavyQueue");
+      }
+    }
+    assertThat(flatten(get(resources, "HeavyWorkerScaling", "Properties").orElseThrow()))
+        .contains("MinCapacity 0");
   }
 
   /** The processor a function runs, from its jar: handlers/<processor>/target/... */
