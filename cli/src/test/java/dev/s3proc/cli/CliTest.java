@@ -83,7 +83,8 @@ class CliTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains(
-            "ok ../config/pipeline.yaml: pipeline media-ingest, 1 bucket(s), 5 rule(s), 2 queue(s)");
+            "ok ../config/pipeline.yaml: pipeline media-ingest, 1 bucket(s), 6 rule(s) (1 starting"
+                + " a workflow), 4 queue(s), 1 workflow(s)");
   }
 
   @Test

@@ -59,6 +59,7 @@ public class ValidateCommand implements Callable<Integer> {
       if (!result.hasErrors()) {
         var config = result.config();
         int rules = config.buckets().stream().mapToInt(b -> b.rules().size()).sum();
+        int starting = config.buckets().stream().mapToInt(b -> b.workflowRules().size()).sum();
         out.line(
             "@|green ok|@ "
                 + file.path()
@@ -67,10 +68,15 @@ public class ValidateCommand implements Callable<Integer> {
                 + ", "
                 + config.buckets().size()
                 + " bucket(s), "
-                + rules
-                + " rule(s), "
+                + (rules + starting)
+                + " rule(s)"
+                + (starting == 0 ? "" : " (" + starting + " starting a workflow)")
+                + ", "
                 + config.queues().size()
                 + " queue(s)"
+                + (config.workflows().isEmpty()
+                    ? ""
+                    : ", " + config.workflows().size() + " workflow(s)")
                 + (result.warnings().isEmpty()
                     ? ""
                     : ", " + result.warnings().size() + " warning(s)"));
