@@ -148,7 +148,7 @@ public final class PlanApplier {
                         .tags(
                             software.amazon.awssdk.services.sfn.model.Tag.builder()
                                 .key("s3proc:pipeline")
-                                .value(ownedPrefix)
+                                .value(ownedPrefix.replaceAll("^s3proc\\.|\\.$", ""))
                                 .build()));
       }
     } else if (p instanceof Plan.PutEventRule e) {

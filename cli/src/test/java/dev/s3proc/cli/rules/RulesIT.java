@@ -194,7 +194,11 @@ class RulesIT {
             "s3proc.media-ingest.document-processing-dlq.depth",
                 "s3proc.media-ingest.document-processing.oldest-age",
             "s3proc.media-ingest.image-processing-dlq.depth",
-                "s3proc.media-ingest.image-processing.oldest-age");
+                "s3proc.media-ingest.image-processing.oldest-age",
+            "s3proc.media-ingest.video-steps-dlq.depth",
+                "s3proc.media-ingest.video-steps.oldest-age",
+            "s3proc.media-ingest.video-heavy-dlq.depth",
+                "s3proc.media-ingest.video-heavy.oldest-age");
   }
 
   @Test
@@ -203,6 +207,7 @@ class RulesIT {
     assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
 
     Path withoutCompliance = tmp.resolve("p.yaml");
+    Files.copy(PIPELINE.resolveSibling("video.asl.json"), tmp.resolve("video.asl.json"));
     String text = Files.readString(PIPELINE);
     text =
         text.substring(0, text.indexOf("      - id: compliance"))
@@ -247,6 +252,7 @@ class RulesIT {
   void invalidConfigurationExitsThreeAndChangesNothing() throws IOException {
     createBuckets();
     Path bad = tmp.resolve("bad.yaml");
+    Files.copy(PIPELINE.resolveSibling("video.asl.json"), tmp.resolve("video.asl.json"));
     Files.writeString(
         bad, Files.readString(PIPELINE).replace("suffix: .png }", "suffix: \"*.png\" }"));
 

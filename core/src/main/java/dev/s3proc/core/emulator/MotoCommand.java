@@ -34,6 +34,12 @@ public final class MotoCommand {
         }
         Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
       }
+      try { // it sits among private files (the local stack's state): owner only, as they are
+        Files.setPosixFilePermissions(
+            script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: nothing to narrow
+      }
       command.addAll(List.of("python3", script.toString()));
     } else {
       command.add(motoServer.toString());

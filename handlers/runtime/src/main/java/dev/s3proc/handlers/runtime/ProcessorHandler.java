@@ -360,7 +360,10 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
           sfn.get().fail(taskToken, "s3proc." + type, cause);
         }
         case DEFERRED -> {
-          // the live attempt answers its own token
+          // a live attempt holds the step (a duplicate delivery, or a retry that came before the
+          // dead attempt's claim expired): this token is alive too, and comes back when that
+          // claim expires
+          sfn.get().heartbeat(taskToken);
         }
       }
       return o;
