@@ -206,7 +206,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       String body = Tree.text(record, "body", "");
       Map<String, Object> task = workflowTask(body);
       if (task != null) {
-        AttemptRunner.Outcome o = step(task, receiveCount, context, first);
+        AttemptRunner.Outcome o = step(task, context, first);
         first = false;
         files++;
         if (o != null) {
@@ -304,8 +304,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
    * comes back), the outcome otherwise. A DEFERRED outcome (a live attempt holds the step) keeps
    * the message until that claim expires.
    */
-  private AttemptRunner.Outcome step(
-      Map<String, Object> task, int receiveCount, Context context, boolean first) {
+  private AttemptRunner.Outcome step(Map<String, Object> task, Context context, boolean first) {
     String taskToken = Tree.text(task, "taskToken", "");
     String step = Tree.text(task, "step", "");
     Duration heartbeat = Duration.ofSeconds(Math.max(3, Tree.number(task, "heartbeatSeconds", 60)));
