@@ -19,7 +19,9 @@ enum FunctionAlarm {
   THROTTLES("throttles", "AWS/Lambda", "FunctionName", "Throttles", null),
   DURATION_P99("duration-p99", "AWS/Lambda", "FunctionName", "Duration", null),
   ERROR_RATE("error-rate", "AWS/Lambda", "FunctionName", "Errors", "Invocations"),
-  FILE_FAILURE_RATE("file-failure-rate", "s3proc", "Processor", "Failures", "Files");
+  FILE_FAILURE_RATE("file-failure-rate", "s3proc", "Processor", "Failures", "Files"),
+  /** A workflow's state machine: an execution failed (a step failed for good). */
+  EXECUTIONS_FAILED("executions-failed", "AWS/States", "StateMachineArn", "ExecutionsFailed", null);
 
   static final int PERIOD_SECONDS = 300;
 
@@ -59,7 +61,7 @@ enum FunctionAlarm {
   /** The threshold for a function whose timeout is {@code timeoutSeconds}. */
   double threshold(int timeoutSeconds) {
     return switch (this) {
-      case ERRORS, THROTTLES -> 0;
+      case ERRORS, THROTTLES, EXECUTIONS_FAILED -> 0;
       case DURATION_P99 -> Math.round(timeoutSeconds * 1000 * NEAR_TIMEOUT);
       case ERROR_RATE, FILE_FAILURE_RATE -> RATE_THRESHOLD_PERCENT;
     };

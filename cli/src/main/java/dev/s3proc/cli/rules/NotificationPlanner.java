@@ -525,6 +525,17 @@ public final class NotificationPlanner {
       String name = w.stateMachineName(config.pipeline());
       String arn = arn("states", "stateMachine:" + name);
       machineArns.put(w.name(), arn);
+      if (live.alarmsUnavailable() == null) {
+        putFunctionAlarm(
+            Names.alarmPrefix(config.pipeline())
+                + w.name()
+                + "."
+                + FunctionAlarm.EXECUTIONS_FAILED.suffix,
+            "an execution of the " + w.name() + " workflow failed (a step failed for good)",
+            FunctionAlarm.EXECUTIONS_FAILED,
+            arn,
+            0);
+      }
       Map<String, String> values = new LinkedHashMap<>();
       values.put(
           "ResultsTopicArn",

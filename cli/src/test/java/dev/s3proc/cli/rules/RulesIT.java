@@ -192,13 +192,14 @@ class RulesIT {
         .extracting(a -> a.alarmName())
         .containsExactlyInAnyOrder(
             "s3proc.media-ingest.document-processing-dlq.depth",
-                "s3proc.media-ingest.document-processing.oldest-age",
+            "s3proc.media-ingest.document-processing.oldest-age",
             "s3proc.media-ingest.image-processing-dlq.depth",
-                "s3proc.media-ingest.image-processing.oldest-age",
+            "s3proc.media-ingest.image-processing.oldest-age",
             "s3proc.media-ingest.video-steps-dlq.depth",
-                "s3proc.media-ingest.video-steps.oldest-age",
+            "s3proc.media-ingest.video-steps.oldest-age",
             "s3proc.media-ingest.video-heavy-dlq.depth",
-                "s3proc.media-ingest.video-heavy.oldest-age");
+            "s3proc.media-ingest.video-heavy.oldest-age",
+            "s3proc.media-ingest.video.executions-failed");
   }
 
   @Test

@@ -115,6 +115,19 @@ class WorkflowRulesIT {
                 .eventBridgeConfiguration())
         .isNotNull();
 
+    var failed =
+        aws.cloudWatch()
+            .describeAlarms(r -> r.alarmNames("s3proc.media-ingest.video.executions-failed"))
+            .metricAlarms();
+    assertThat(failed)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.namespace()).isEqualTo("AWS/States");
+              assertThat(a.metricName()).isEqualTo("ExecutionsFailed");
+              assertThat(a.dimensions().get(0).value()).isEqualTo(machine.stateMachineArn());
+            });
+
     Cli.Result again = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.out()).contains("No changes.");
