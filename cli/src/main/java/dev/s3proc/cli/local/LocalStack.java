@@ -150,7 +150,17 @@ public final class LocalStack {
       clients.useLocalStack();
       clients.defaultRegion(config.region());
       if (!config.workflows().isEmpty()) {
-        WorkflowStarter.enableExecutions(endpoint);
+        try {
+          WorkflowStarter.enableExecutions(endpoint);
+        } catch (IllegalStateException e) {
+          throw S3procException.runtime(
+              e.getMessage()
+                  + " at "
+                  + endpoint
+                  + ": the workflows could not run locally; see "
+                  + log
+                  + " (moto 5.2 or later is needed)");
+        }
       }
       for (PipelineConfig.Bucket b : config.buckets()) {
         createBucket(b.name(), config.region());

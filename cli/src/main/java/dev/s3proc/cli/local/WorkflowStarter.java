@@ -33,6 +33,11 @@ public final class WorkflowStarter {
   private final ClientFactory clients;
   private final PipelineConfig config;
 
+  /** Each workflow's starts queue and state machine, looked up once they exist. */
+  private final java.util.Map<String, String> queueUrls = new java.util.HashMap<>();
+
+  private final java.util.Map<String, String> machineArns = new java.util.HashMap<>();
+
   public WorkflowStarter(ClientFactory clients, PipelineConfig config) {
     this.clients = clients;
     this.config = config;
@@ -113,12 +118,16 @@ public final class WorkflowStarter {
     int started = 0;
     for (PipelineConfig.Workflow w : config.workflows().values()) {
       String url;
+      String machine;
       try {
-        url = clients.sqs().getQueueUrl(r -> r.queueName(queueName(config, w.name()))).queueUrl();
+        url =
+            queueUrls.computeIfAbsent(
+                w.name(),
+                n -> clients.sqs().getQueueUrl(r -> r.queueName(queueName(config, n))).queueUrl());
+        machine = machineArns.computeIfAbsent(w.name(), n -> stateMachineArn(w));
       } catch (SdkException e) {
         continue; // not wired (yet)
       }
-      String machine = stateMachineArn(w);
       List<Message> messages =
           clients
               .sqs()

@@ -268,8 +268,15 @@ class VideoWorkflowIT {
                               .orElseThrow()
                               .executionArn()))
               .input();
-      aws.sfn().startExecution(r -> r.stateMachineArn(machine).name("duplicate").input(input));
+      String duplicate =
+          aws.sfn()
+              .startExecution(r -> r.stateMachineArn(machine).name("duplicate").input(input))
+              .executionArn();
       await(aws, 4);
+      assertThat(aws.sfn().describeExecution(r -> r.executionArn(duplicate)).output())
+          .as("a duplicate reports the outputs that exist")
+          .contains("720p.mp4", "480p.mp4", "poster.jpg")
+          .containsPattern("\"videoCodec\": ?\"h264\"");
       assertThat(trail.history(BUCKET, "uploads/videos/clip.mp4", null))
           .extracting(r -> r.processor() + " " + r.status())
           .containsExactlyInAnyOrder(

@@ -45,11 +45,7 @@ class RulesIT {
   }
 
   Cli.Result s3proc(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--endpoint-url";
-    all[args.length + 1] = Moto.endpoint();
-    return cli.run(all);
+    return Moto.run(cli, args);
   }
 
   /** The reference pipeline's upload bucket and the bucket its outputs go to. */

@@ -34,11 +34,7 @@ class WorkflowRulesIT {
   }
 
   Cli.Result s3proc(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--endpoint-url";
-    all[args.length + 1] = Moto.endpoint();
-    return cli.run(all);
+    return Moto.run(cli, args);
   }
 
   @Test

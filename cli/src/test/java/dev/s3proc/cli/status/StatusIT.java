@@ -50,10 +50,7 @@ class StatusIT {
   }
 
   Cli.Result s3proc(String... args) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--endpoint-url";
-    all[args.length + 1] = Moto.endpoint();
-    return cli.run(all);
+    return Moto.run(cli, args);
   }
 
   void apply() {

@@ -24,6 +24,14 @@ public final class Moto implements BeforeEachCallback {
     MotoProcess.reset();
   }
 
+  /** Runs the CLI against this moto, as a user would with {@code --endpoint-url}. */
+  public static Cli.Result run(Cli cli, String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--endpoint-url";
+    all[args.length + 1] = endpoint();
+    return cli.run(all);
+  }
+
   /** Clients for the test's own setup and checks, from the production factory. */
   public static ClientFactory clients() {
     GlobalOptions options = new GlobalOptions();

@@ -1019,9 +1019,12 @@ public final class PipelineLoader {
               "workflow '"
                   + r.workflow()
                   + "' is not under workflows:"
-                  + (workflows.isEmpty()
-                      ? ""
-                      : " (there: " + String.join(", ", workflows.keySet()) + ")"));
+                  + DidYouMean.suggest(r.workflow(), List.copyOf(declaredWorkflows))
+                      .map(w -> " did you mean " + w + "?")
+                      .orElse(
+                          declaredWorkflows.isEmpty()
+                              ? ""
+                              : " (there: " + String.join(", ", declaredWorkflows) + ")"));
         }
         if (b.name() != null && outputs.bucketFor(b.name()).equals(b.name())) {
           String out = outputs.prefix();

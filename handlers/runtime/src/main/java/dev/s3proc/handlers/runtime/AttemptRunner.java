@@ -321,6 +321,24 @@ final class AttemptRunner {
   }
 
   /**
+   * The earlier successful attempt of this step on this upload (same ETag), whose result a
+   * duplicate answers with: a redelivered step, or a second execution for one event, reports the
+   * outputs that exist rather than none. Null when the trail has none to show.
+   */
+  AuditRecord earlierSuccess(S3ObjectEvent event, String step) {
+    String name = processor.name() + "." + step;
+    try {
+      return trail.history(event.bucket(), event.key(), event.versionId()).stream()
+          .filter(r -> r.status() == Status.SUCCEEDED && name.equals(r.processor()))
+          .filter(r -> event.eTag() == null || event.eTag().equals(r.eTag()))
+          .findFirst()
+          .orElse(null);
+    } catch (SdkException e) {
+      return null; // the answer goes without the outputs; the trail has them
+    }
+  }
+
+  /**
    * Every third of the heartbeat interval: the workflow's heartbeat, then the claim extended to one
    * interval from now. A heartbeat that fails is logged; the workflow times the step out if they
    * keep failing, and retries it.

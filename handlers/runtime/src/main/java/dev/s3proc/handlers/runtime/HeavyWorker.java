@@ -38,6 +38,9 @@ public final class HeavyWorker {
   private final Duration timeout;
   private final int memoryMb;
 
+  /** The worker's own lines, as JSON log lines beside the handler's (the task's awslogs stream). */
+  private final Telemetry telemetry = new Telemetry(System.out, "heavy-worker");
+
   HeavyWorker(
       SqsClient sqs, String queueUrl, ProcessorHandler handler, Duration timeout, int memoryMb) {
     this.sqs = sqs;
@@ -79,7 +82,8 @@ public final class HeavyWorker {
   private static String required(Map<String, String> env, String name) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
-      System.err.println("HeavyWorker: set " + name + " (see the template's task definition)");
+      new Telemetry(System.out, "heavy-worker")
+          .log("ERROR", "set " + name + " (see the template's task definition)", Map.of());
       System.exit(2);
     }
     return v;
@@ -169,7 +173,10 @@ public final class HeavyWorker {
       }
     } catch (RuntimeException | Error e) {
       // the message comes back when its hold lapses; the handler has recorded what it could
-      System.err.println("HeavyWorker: " + e);
+      telemetry.log(
+          "ERROR",
+          "the handler failed; the message comes back when its hold lapses",
+          Map.of("messageId", m.messageId(), "error", String.valueOf(e)));
     } finally {
       hold.cancel(false);
     }

@@ -3,6 +3,7 @@ package dev.s3proc.handlers.runtime;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditTrail;
 import dev.s3proc.core.event.S3EventParser;
 import dev.s3proc.core.event.S3ObjectEvent;
@@ -347,8 +348,15 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
       switch (o.kind()) {
         case SUCCEEDED, SKIPPED -> {
           Map<String, Object> output = summary(o);
+          Map<String, String> metadata = o.record().metadata();
+          AuditRecord earlier =
+              o.kind() == AttemptRunner.Kind.SKIPPED ? runner.earlierSuccess(event, step) : null;
+          if (earlier != null) { // a duplicate: what the successful attempt made
+            output.put("outputs", List.copyOf(earlier.outputs()));
+            metadata = earlier.metadata();
+          }
           output.put("size", event.size());
-          output.put("metadata", o.record().metadata());
+          output.put("metadata", metadata);
           String json = json(output);
           sfn.get().succeed(taskToken, json);
         }
