@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Make the account match the pipeline file.",
-      "Queues and DLQs, delivery permissions, the audit table, alarms, then the bucket "
+      "Queues and DLQs, delivery permissions, the audit table, alarms, the workflows' state "
+          + "machines and EventBridge rules, then the bucket "
           + "notifications merged with those s3proc does not own, read back to verify. Shows "
           + "the plan and asks first unless --yes."
     })

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
     description = {
       "Show what apply would change in the live account.",
       "Notification configurations this pipeline owns (added, changed, removed), "
-          + "configurations it does not own (kept), queues, DLQs, policies, the audit table "
-          + "and alarms."
+          + "configurations it does not own (kept), queues, DLQs, policies, the audit table, "
+          + "alarms, and the workflows' state machines and EventBridge rules."
     })
 public class PlanCommand implements Callable<Integer> {
   @Mixin PipelineFile file;

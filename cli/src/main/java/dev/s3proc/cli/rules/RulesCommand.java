@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
     name = "rules",
     mixinStandardHelpOptions = true,
     description =
-        "S3 bucket notification rules from YAML, merged safely with the rules s3proc does not own.",
+        "S3 bucket notification rules and workflow triggers from YAML, merged safely with the"
+            + " rules s3proc does not own.",
     subcommands = {
       ValidateCommand.class,
       PlanCommand.class,
