@@ -101,10 +101,7 @@ class ChaosIT {
         Duration.ofSeconds(60),
         () -> keys.stream().anyMatch(k -> statuses(k).contains(Status.PROCESSING)));
     LocalState.Runner runner = new LocalState(state).runner().orElseThrow();
-    for (LocalState.Worker w : runner.workers()) {
-      ProcessHandle.of(w.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
-    }
-    ProcessHandle.of(runner.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    killRunnerAndWorkers(runner);
     Cli.Result down = cli.run("local", "status");
     assertThat(down.exitCode()).as(down.toString()).isEqualTo(1);
 
@@ -245,14 +242,26 @@ class ChaosIT {
     assertThat(dlq("chaos-images-dlq")).isEmpty();
   }
 
+  /**
+   * SIGKILLs the runner and its workers and returns once they are gone: the signal is sent at once
+   * but delivered later, and `local status` asked in between still sees them running.
+   */
+  static void killRunnerAndWorkers(LocalState.Runner runner) throws Exception {
+    List<ProcessHandle> killed = new ArrayList<>();
+    for (LocalState.Worker w : runner.workers()) {
+      ProcessHandle.of(w.pid()).ifPresent(killed::add);
+    }
+    ProcessHandle.of(runner.pid()).ifPresent(killed::add);
+    killed.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : killed) {
+      p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** The "done when": a file deliberately left unprocessed is found and requeued. */
   @Test
   void reconcileFindsAnUploadWhoseEventWasLostAndRequeueCompletesIt() throws Exception {
-    LocalState.Runner runner = new LocalState(state).runner().orElseThrow();
-    ProcessHandle.of(runner.pid()).ifPresent(ProcessHandle::destroyForcibly);
-    for (LocalState.Worker w : runner.workers()) {
-      ProcessHandle.of(w.pid()).ifPresent(ProcessHandle::destroyForcibly);
-    }
+    killRunnerAndWorkers(new LocalState(state).runner().orElseThrow());
     String key = "uploads/images/lost/forgotten.jpg";
     put(key, jpeg(7));
     String queue = aws.sqs().getQueueUrl(r -> r.queueName("chaos-images")).queueUrl();

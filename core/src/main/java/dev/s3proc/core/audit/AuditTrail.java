@@ -277,7 +277,10 @@ public final class AuditTrail {
               u.tableName(table)
                   .key(recordKey)
                   .updateExpression(
-                      "SET #st = :failed, errorType = :type, errorMessage = :msg, finishedAt = :end")
+                      // retry: the attempt taking it over is that retry; until its own record is
+                      // written, readers (reconcile) must not take this one for a final failure
+                      "SET #st = :failed, errorType = :type, errorMessage = :msg, finishedAt = :end,"
+                          + " retry = :retry")
                   .conditionExpression("#st = :processing")
                   .expressionAttributeNames(Map.of("#st", "status"))
                   .expressionAttributeValues(
@@ -286,7 +289,8 @@ public final class AuditTrail {
                           ":processing", s(Status.PROCESSING.name()),
                           ":type", s(ABANDONED),
                           ":msg", s(AuditItems.truncate(errorMessage, 1000)),
-                          ":end", s(finished.toString())))
+                          ":end", s(finished.toString()),
+                          ":retry", AttributeValue.builder().bool(true).build()))
                   .returnValuesOnConditionCheckFailure(
                       ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return AbandonedAttempt.MARKED;
