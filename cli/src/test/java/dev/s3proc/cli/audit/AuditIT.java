@@ -96,6 +96,7 @@ class AuditIT {
         requests,
         Map.of(),
         null,
+        null,
         null);
   }
 

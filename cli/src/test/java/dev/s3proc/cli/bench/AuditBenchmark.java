@@ -159,6 +159,7 @@ public final class AuditBenchmark {
         Map.of("lambda", 1L, "sqs", 3L, "dynamoWrite", 4L, "s3Get", 1L, "s3Put", 2L),
         Map.of(),
         null,
+        null,
         null);
   }
 

@@ -194,6 +194,22 @@ class VideoWorkflowIT {
           .extracting(r -> r.processor() + " " + r.status() + " " + r.workflow())
           .containsExactlyInAnyOrder(
               "video.transcode SUCCEEDED video", "video.metadata SUCCEEDED video");
+      // what the execution cost, as cost report prices it: its five state transitions (Describe,
+      // Metadata, Route, Transcode, Notify), the EventBridge event and the notification, once
+      assertThat(clip)
+          .extracting(r -> r.requests().getOrDefault("stepTransitions", 0L))
+          .containsExactlyInAnyOrder(2L, 3L);
+      assertThat(clip)
+          .extracting(r -> r.requests().getOrDefault("eventBridge", 0L))
+          .containsExactlyInAnyOrder(1L, 0L);
+      var prices =
+          new dev.s3proc.core.cost.CostModel(
+              dev.s3proc.core.cost.Pricing.load(java.nio.file.Path.of("../config/pricing.yaml")));
+      assertThat(
+              clip.stream()
+                  .map(r -> prices.attempt(r).get("stepfunctions"))
+                  .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
+          .isEqualByComparingTo("0.000125");
       AuditRecord meta =
           clip.stream()
               .filter(r -> r.processor().equals("video.metadata"))

@@ -94,7 +94,8 @@ class StatusIT {
             Map.of("lambda", 1L, "sqs", 1L, "dynamoWrite", 3L, "s3Get", 1L, "s3Put", 2L),
             Map.of(),
             null,
-            status == Status.FAILED ? Boolean.FALSE : null));
+            status == Status.FAILED ? Boolean.FALSE : null,
+            null));
   }
 
   @Test

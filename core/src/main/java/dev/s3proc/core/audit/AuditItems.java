@@ -64,6 +64,9 @@ final class AuditItems {
     if (r.retry() != null) {
       i.put("retry", AttributeValue.builder().bool(r.retry()).build());
     }
+    if (r.vcpu() != null) {
+      i.put("vcpu", AttributeValue.builder().n(r.vcpu().toString()).build());
+    }
     return i;
   }
 
@@ -110,7 +113,8 @@ final class AuditItems {
         requests,
         metadata,
         instant(str(i, "deadline")),
-        i.containsKey("retry") ? i.get("retry").bool() : null);
+        i.containsKey("retry") ? i.get("retry").bool() : null,
+        i.containsKey("vcpu") ? Double.valueOf(i.get("vcpu").n()) : null);
   }
 
   static String truncate(String s, int max) {

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param retry for a FAILED attempt, whether the object is tried again (the message goes back to
  *     its queue, or Lambda or Step Functions retries): false when it failed for good and was
  *     dead-lettered
+ * @param vcpu the vCPUs of the heavy worker's Fargate task that ran the attempt (priced per
+ *     vCPU-second and GB-second of {@code memoryMb} over {@code billedMs}); null on Lambda
  */
 public record AuditRecord(
     String bucket,
@@ -47,7 +49,8 @@ public record AuditRecord(
     Map<String, Long> requests,
     Map<String, String> metadata,
     Instant deadline,
-    Boolean retry) {
+    Boolean retry,
+    Double vcpu) {
 
   public enum Status {
     RECEIVED,

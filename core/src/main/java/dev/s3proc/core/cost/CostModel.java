@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The cost of one processing attempt, by service, from what the trail recorded and a price list.
- * Lambda compute is billed milliseconds times configured memory (GB-seconds); every other service
- * is priced per request as counted by the handler.
+ * Lambda compute is billed milliseconds times configured memory (GB-seconds); the heavy worker's
+ * Fargate task (an attempt with {@code vcpu}) is billed its vCPU-seconds and GB-seconds over the
+ * attempt; every other service is priced per request as counted by the handler.
  */
 public final class CostModel {
   private static final BigDecimal MS_PER_S = BigDecimal.valueOf(1000);
@@ -21,22 +22,34 @@ public final class CostModel {
   }
 
   /**
-   * Dollars by service for one attempt: lambda, sqs, dynamodb, s3, sns, eventbridge, stepfunctions.
+   * Dollars by service for one attempt: lambda, fargate, sqs, dynamodb, s3, sns, eventbridge,
+   * stepfunctions.
    */
   public Map<String, BigDecimal> attempt(AuditRecord r) {
     Map<String, Long> q = r.requests() == null ? Map.of() : r.requests();
     Map<String, BigDecimal> cost = new LinkedHashMap<>();
-    BigDecimal gbSeconds = BigDecimal.ZERO;
-    if (r.billedMs() != null && r.memoryMb() != null) {
-      gbSeconds =
-          BigDecimal.valueOf(r.billedMs())
-              .divide(MS_PER_S, MathContext.DECIMAL64)
-              .multiply(BigDecimal.valueOf(r.memoryMb()).divide(MB_PER_GB, MathContext.DECIMAL64));
+    BigDecimal seconds =
+        r.billedMs() == null
+            ? BigDecimal.ZERO
+            : BigDecimal.valueOf(r.billedMs()).divide(MS_PER_S, MathContext.DECIMAL64);
+    BigDecimal gbSeconds =
+        r.memoryMb() == null
+            ? BigDecimal.ZERO
+            : seconds.multiply(
+                BigDecimal.valueOf(r.memoryMb()).divide(MB_PER_GB, MathContext.DECIMAL64));
+    String arch = "arm64".equals(r.architecture()) ? "Arm64" : "X86";
+    BigDecimal lambda = times(q, "lambda", "lambdaRequests");
+    BigDecimal fargate = BigDecimal.ZERO;
+    if (r.vcpu() == null) {
+      lambda = lambda.add(pricing.of("lambdaGbSecond" + arch, gbSeconds));
+    } else {
+      fargate =
+          pricing
+              .of("fargateVcpuSecond" + arch, seconds.multiply(BigDecimal.valueOf(r.vcpu())))
+              .add(pricing.of("fargateGbSecond" + arch, gbSeconds));
     }
-    String gbPrice = "arm64".equals(r.architecture()) ? "lambdaGbSecondArm64" : "lambdaGbSecondX86";
-    cost.put(
-        "lambda",
-        gbSeconds.multiply(pricing.unit(gbPrice)).add(times(q, "lambda", "lambdaRequests")));
+    cost.put("lambda", lambda);
+    cost.put("fargate", fargate);
     cost.put("sqs", times(q, "sqs", "sqsRequests").add(times(q, "sqsFifo", "sqsFifoRequests")));
     cost.put(
         "dynamodb",
@@ -50,16 +63,14 @@ public final class CostModel {
 
   /** Lambda GB-seconds of an attempt, for the CloudWatch cross-check. */
   public static double gbSeconds(AuditRecord r) {
-    return r.billedMs() == null || r.memoryMb() == null
+    return r.billedMs() == null || r.memoryMb() == null || r.vcpu() != null
         ? 0
         : r.billedMs() / 1000.0 * r.memoryMb() / 1024.0;
   }
 
   private BigDecimal times(Map<String, Long> q, String counter, String price) {
     Long n = q.get(counter);
-    return n == null || n == 0
-        ? BigDecimal.ZERO
-        : pricing.unit(price).multiply(BigDecimal.valueOf(n));
+    return n == null || n == 0 ? BigDecimal.ZERO : pricing.of(price, BigDecimal.valueOf(n));
   }
 
   public static BigDecimal total(Map<String, BigDecimal> byService) {

@@ -27,6 +27,10 @@ public record Pricing(String region, Map<String, Price> prices) {
           "s3Put",
           "s3Get",
           "stepFunctionsTransitions",
+          "fargateVcpuSecondX86",
+          "fargateGbSecondX86",
+          "fargateVcpuSecondArm64",
+          "fargateGbSecondArm64",
           "snsRequests",
           "eventBridgeEvents");
 
@@ -35,6 +39,15 @@ public record Pricing(String region, Map<String, Price> prices) {
     public BigDecimal unit() {
       return price.divide(BigDecimal.valueOf(per), MathContext.DECIMAL64);
     }
+  }
+
+  /** The price of {@code quantity} units, multiplied before it is divided (no rounding drift). */
+  public BigDecimal of(String name, BigDecimal quantity) {
+    Price p = prices.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no price for " + name);
+    }
+    return p.price().multiply(quantity).divide(BigDecimal.valueOf(p.per()), MathContext.DECIMAL64);
   }
 
   public BigDecimal unit(String name) {

@@ -19,6 +19,11 @@ class CostModelTest {
   final CostModel model = new CostModel(PRICES);
 
   static AuditRecord attempt(long billedMs, int memoryMb, String arch, Map<String, Long> requests) {
+    return attempt(billedMs, memoryMb, arch, requests, null);
+  }
+
+  static AuditRecord attempt(
+      long billedMs, int memoryMb, String arch, Map<String, Long> requests, Double vcpu) {
     return new AuditRecord(
         "b",
         "k",
@@ -48,7 +53,8 @@ class CostModelTest {
         requests,
         Map.of(),
         null,
-        null);
+        null,
+        vcpu);
   }
 
   @Test
@@ -87,6 +93,20 @@ class CostModelTest {
         model.attempt(
             attempt(0, 128, "x86_64", Map.of("sns", 1L, "eventBridge", 1L, "stepTransitions", 5L)));
     assertThat(CostModel.total(cost)).isEqualByComparingTo("0.0001265");
+  }
+
+  @Test
+  void theHeavyWorkersAttemptIsPricedAsItsFargateTaskNotAsLambda() {
+    // 90 s on a 4 vCPU / 16 GB task: 360 vCPU-s x $0.04048/3600 = $0.004048,
+    // 1440 GB-s x $0.004445/3600 = $0.001778; total $0.005826
+    Map<String, BigDecimal> cost =
+        model.attempt(attempt(90_000, 16_384, "x86_64", Map.of("lambda", 0L), 4.0));
+    assertThat(cost.get("fargate")).isEqualByComparingTo("0.005826");
+    assertThat(cost.get("lambda")).isEqualByComparingTo("0");
+    assertThat(CostModel.gbSeconds(attempt(90_000, 16_384, "x86_64", Map.of(), 4.0))).isZero();
+    // the same on Graviton: 360 x 0.03238/3600 + 1440 x 0.00356/3600 = 0.003238 + 0.001424
+    assertThat(model.attempt(attempt(90_000, 16_384, "arm64", Map.of(), 4.0)).get("fargate"))
+        .isEqualByComparingTo("0.004662");
   }
 
   @Test

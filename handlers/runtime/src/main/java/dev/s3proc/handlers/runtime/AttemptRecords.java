@@ -107,7 +107,8 @@ final class AttemptRecords {
         requests,
         withTrace(metadata),
         base.deadline(),
-        retry);
+        retry,
+        base.vcpu());
   }
 
   /**
@@ -150,6 +151,10 @@ final class AttemptRecords {
       Instant deadline,
       Context context,
       Map<String, Long> requests) {
+    Double vcpu = context instanceof LocalInvoke.Invocation i && i.vcpu() > 0 ? i.vcpu() : null;
+    if (vcpu != null) {
+      requests.put("lambda", 0L); // the heavy worker's Fargate task, not a Lambda invocation
+    }
     return new AuditRecord(
         e.bucket(),
         e.key(),
@@ -179,7 +184,8 @@ final class AttemptRecords {
         requests,
         Map.of(),
         deadline,
-        null);
+        null,
+        vcpu);
   }
 
   static String architecture() {

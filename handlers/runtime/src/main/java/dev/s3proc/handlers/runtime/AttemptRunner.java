@@ -116,8 +116,12 @@ final class AttemptRunner {
    * step.
    *
    * @param heartbeat sends the workflow's heartbeat; run every third of the heartbeat interval
+   * @param counts the requests the step accounts for beyond its own (the state machine's {@code
+   *     counts}: its state transitions, the EventBridge event that started the execution, the
+   *     notification state's publish), added to the attempt's for {@code cost report}
    */
-  record Step(String name, Duration heartbeatInterval, Runnable heartbeat) {}
+  record Step(
+      String name, Duration heartbeatInterval, Runnable heartbeat, Map<String, Long> counts) {}
 
   Outcome run(
       S3ObjectEvent event,
@@ -142,6 +146,10 @@ final class AttemptRunner {
     Map<String, Long> requests = AttemptRecords.baseRequests(event, firstInInvocation, viaSqs);
     if (notices.enabled() && step == null) {
       requests.merge("sns", 1L, Long::sum); // the result notice
+    }
+    if (step != null) { // the execution's EventBridge event is counted once, by the step saying so
+      requests.remove("eventBridge");
+      step.counts().forEach((counter, n) -> requests.merge(counter, n, Long::sum));
     }
     AuditRecord base =
         AttemptRecords.start(event, name, attempt, attemptId, started, deadline, context, requests);

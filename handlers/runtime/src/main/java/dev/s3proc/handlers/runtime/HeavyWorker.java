@@ -26,7 +26,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>{@code java -cp s3proc-video-handler.jar dev.s3proc.handlers.runtime.HeavyWorker}; settings:
  * {@code QUEUE_URL}, {@code HANDLER} (e.g. {@code dev.s3proc.handlers.video.VideoHandler}), {@code
- * TASK_TIMEOUT} in seconds (default 4 h: a step's deadline), {@code MEMORY_MB} (recorded).
+ * TASK_TIMEOUT} in seconds (default 4 h: a step's deadline), {@code MEMORY_MB} and {@code VCPU}
+ * (the task's size, as the task definition sets it: recorded with each attempt, which {@code cost
+ * report} prices as Fargate vCPU- and GB-seconds; the worker takes one message at a time, so each
+ * attempt is charged the whole task for its duration).
  */
 public final class HeavyWorker {
   /** How long a message stays invisible between two extensions while it is worked on. */
@@ -37,17 +40,24 @@ public final class HeavyWorker {
   private final ProcessorHandler handler;
   private final Duration timeout;
   private final int memoryMb;
+  private final double vcpu;
 
   /** The worker's own lines, as JSON log lines beside the handler's (the task's awslogs stream). */
   private final Telemetry telemetry = new Telemetry(System.out, "heavy-worker");
 
   HeavyWorker(
-      SqsClient sqs, String queueUrl, ProcessorHandler handler, Duration timeout, int memoryMb) {
+      SqsClient sqs,
+      String queueUrl,
+      ProcessorHandler handler,
+      Duration timeout,
+      int memoryMb,
+      double vcpu) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.handler = handler;
     this.timeout = timeout;
     this.memoryMb = memoryMb;
+    this.vcpu = vcpu;
   }
 
   public static void main(String[] args) throws Exception {
@@ -75,7 +85,8 @@ public final class HeavyWorker {
             queueUrl,
             handler,
             Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_TIMEOUT", "14400"))),
-            Integer.parseInt(env.getOrDefault("MEMORY_MB", "4096")))
+            Integer.parseInt(env.getOrDefault("MEMORY_MB", "16384")),
+            Double.parseDouble(env.getOrDefault("VCPU", "4")))
         .run(stop);
   }
 
@@ -167,7 +178,7 @@ public final class HeavyWorker {
           handler.handle(
               event,
               new LocalInvoke.Invocation(
-                  memoryMb, System.currentTimeMillis() + timeout.toMillis()));
+                  memoryMb, System.currentTimeMillis() + timeout.toMillis(), vcpu));
       if (!(result.get("batchItemFailures") instanceof List<?> failures) || failures.isEmpty()) {
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
       }

@@ -50,11 +50,17 @@ public final class LocalInvoke {
    * The context of one local invocation.
    *
    * @param deadlineMillis when the invocation's time is up (epoch ms), as Lambda's timeout
+   * @param vcpu the vCPUs of the heavy worker's Fargate task; 0 for a Lambda stand-in
    */
-  public record Invocation(int memoryMb, long deadlineMillis) implements Context {
+  public record Invocation(int memoryMb, long deadlineMillis, double vcpu) implements Context {
     /** An invocation with Lambda's longest timeout, 15 minutes, from now. */
     public Invocation(int memoryMb) {
       this(memoryMb, System.currentTimeMillis() + 900_000);
+    }
+
+    /** A Lambda stand-in's invocation. */
+    public Invocation(int memoryMb, long deadlineMillis) {
+      this(memoryMb, deadlineMillis, 0);
     }
 
     @Override

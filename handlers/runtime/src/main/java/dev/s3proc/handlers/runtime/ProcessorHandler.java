@@ -344,7 +344,8 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
               first,
               true,
               false,
-              new AttemptRunner.Step(step, heartbeat, () -> sfn.get().heartbeat(taskToken)));
+              new AttemptRunner.Step(
+                  step, heartbeat, () -> sfn.get().heartbeat(taskToken), counts(task, attempt)));
       switch (o.kind()) {
         case SUCCEEDED, SKIPPED -> {
           Map<String, Object> output = summary(o);
@@ -397,6 +398,27 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
           Map.of("step", step, "error", String.valueOf(e.getMessage())));
       return null;
     }
+  }
+
+  /**
+   * The requests a step accounts for, as its state declares them in {@code counts} (e.g. {@code
+   * {"stepTransitions": 3, "sns": 1}}: the Choice before it, itself, and the notification after
+   * it). A retry re-enters the task state alone: one transition.
+   */
+  static Map<String, Long> counts(Map<String, Object> task, int attempt) {
+    if (attempt > 1) {
+      return Map.of("stepTransitions", 1L);
+    }
+    Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    Tree.object(task.get("counts"))
+        .forEach(
+            (counter, n) -> {
+              if (n instanceof Number number && number.longValue() >= 0) {
+                counts.put(counter, number.longValue());
+              }
+            });
+    counts.putIfAbsent("stepTransitions", 1L);
+    return counts;
   }
 
   /** Step Functions takes a cause of at most 32,768 characters. */

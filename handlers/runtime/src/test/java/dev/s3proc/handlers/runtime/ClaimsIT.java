@@ -385,6 +385,7 @@ class ClaimsIT {
             Map.of(),
             Map.of(),
             deadline,
+            null,
             null));
   }
 

@@ -67,6 +67,8 @@ class HeavyWorkerIT {
     pb.environment().put("OUTPUT_BUCKET", "terminus-processed");
     pb.environment().put("QUEUE_URL", queue);
     pb.environment().put("HANDLER", "dev.s3proc.handlers.video.VideoHandler");
+    pb.environment().put("VCPU", "2");
+    pb.environment().put("MEMORY_MB", "4096");
     pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
     pb.environment().put("AWS_REGION", "us-east-1");
@@ -82,6 +84,16 @@ class HeavyWorkerIT {
           .as(Files.readString(tmp.resolve("worker.log")))
           .isEqualTo(Status.SUCCEEDED);
       assertThat(ok.processor()).isEqualTo("video");
+      // the attempt is the Fargate task's time, for cost report: its size, no Lambda request
+      assertThat(ok.vcpu()).isEqualTo(2.0);
+      assertThat(ok.memoryMb()).isEqualTo(4096);
+      assertThat(ok.requests()).containsEntry("lambda", 0L);
+      java.math.BigDecimal fargate =
+          new dev.s3proc.core.cost.CostModel(
+                  dev.s3proc.core.cost.Pricing.load(Path.of("../../config/pricing.yaml")))
+              .attempt(ok)
+              .get("fargate");
+      assertThat(fargate).isPositive();
       assertThat(ok.outputs())
           .containsExactly(
               "s3://terminus-processed/processed/videos/uploads/videos/harbour walk.mp4/480p.mp4",
