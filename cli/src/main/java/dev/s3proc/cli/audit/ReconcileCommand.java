@@ -224,7 +224,10 @@ public class ReconcileCommand implements Callable<Integer> {
 
   private static String onlyBucket(PipelineConfig config) {
     List<String> withRules =
-        config.buckets().stream().filter(b -> !b.rules().isEmpty()).map(b -> b.name()).toList();
+        config.buckets().stream()
+            .filter(b -> !b.rules().isEmpty() || !b.workflowRules().isEmpty())
+            .map(b -> b.name())
+            .toList();
     if (withRules.size() != 1) {
       throw S3procException.usage(
           "the pipeline has " + withRules.size() + " buckets with rules: choose one with --bucket");

@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * The operator's answer to "did every upload get processed?": lists what a bucket holds that the
- * pipeline's rules route to a processor and compares each object with the audit trail, one Query
- * per object (never a Scan). S3 notifications are at least once and can be late, and processes
- * crash: this finds what fell between.
+ * pipeline's rules route to a processor or a workflow and compares each object with the audit
+ * trail, one Query per object (never a Scan). S3 notifications and EventBridge events are at least
+ * once and can be late, and processes crash: this finds what fell between.
  */
 public final class Reconciler {
   private static final int PARALLEL_QUERIES = 16;
@@ -126,7 +126,7 @@ public final class Reconciler {
           boolean output =
               config.outputs().bucketFor(bucketName).equals(bucketName)
                   && o.key().startsWith(config.outputs().prefix());
-          if (inWindow && !output && rule(bucket, o.key()).isPresent()) {
+          if (inWindow && !output && route(bucket, o.key()).isPresent()) {
             routed.add(o);
           }
         };
@@ -203,18 +203,6 @@ public final class Reconciler {
             .toList());
   }
 
-  /** How long a retry can take to come: the target queue's visibility timeout, or a minute. */
-  private Duration retryWithin(PipelineConfig.Rule rule) {
-    Duration base = Duration.ofMinutes(1);
-    if (rule.target().type() == PipelineConfig.TargetType.QUEUE) {
-      return config
-          .queue(rule.target().name())
-          .map(q -> q.visibilityTimeout().plus(base))
-          .orElse(base);
-    }
-    return base;
-  }
-
   private PipelineConfig.Bucket bucket(String name) {
     return config.buckets().stream()
         .filter(b -> b.name().equals(name))
@@ -229,11 +217,73 @@ public final class Reconciler {
                             ", ", config.buckets().stream().map(b -> b.name()).toList())));
   }
 
-  /** The rule an upload of this key fires. */
-  static Optional<PipelineConfig.Rule> rule(PipelineConfig.Bucket bucket, String key) {
-    return bucket.rules().stream()
-        .filter(r -> r.target() != null && r.matches("s3:ObjectCreated:Put", key))
-        .findFirst();
+  /**
+   * Where an upload of a key goes: a notification rule's target, or a workflow rule's state
+   * machine.
+   *
+   * @param target as findings show it, e.g. {@code queue image-processing}, {@code workflow video}
+   * @param retryWithin how long a retry, or a workflow's next step, can take to come
+   * @param finalProcessors for a workflow, the processors of its final steps (e.g. {@code
+   *     video.transcode}): the file is done when one of them succeeded; null for a rule, where any
+   *     success is
+   */
+  record Route(
+      String id,
+      String target,
+      String deadLetterQueue,
+      Duration retryWithin,
+      java.util.Set<String> finalProcessors) {
+    boolean done(AuditRecord a) {
+      return a.status() == Status.SUCCEEDED
+          && (finalProcessors == null || finalProcessors.contains(a.processor()));
+    }
+  }
+
+  /** The route an upload of this key takes: the first rule it fires, else a workflow rule. */
+  Optional<Route> route(PipelineConfig.Bucket bucket, String key) {
+    Optional<Route> rule =
+        bucket.rules().stream()
+            .filter(r -> r.target() != null && r.matches("s3:ObjectCreated:Put", key))
+            .findFirst()
+            .map(this::route);
+    if (rule.isPresent()) {
+      return rule;
+    }
+    return bucket.workflowRules().stream()
+        .filter(r -> r.matches("s3:ObjectCreated:Put", key))
+        .findFirst()
+        .flatMap(
+            r -> Optional.ofNullable(config.workflows().get(r.workflow())).map(w -> route(r, w)));
+  }
+
+  private Route route(PipelineConfig.Rule rule) {
+    PipelineConfig.Target t = rule.target();
+    Duration base = Duration.ofMinutes(1);
+    Optional<PipelineConfig.Queue> queue =
+        t.type() == PipelineConfig.TargetType.QUEUE ? config.queue(t.name()) : Optional.empty();
+    return new Route(
+        rule.id(),
+        t.toString(),
+        queue.map(q -> q.dlq() == null ? null : q.dlq().name()).orElse(null),
+        queue.map(q -> q.visibilityTimeout().plus(base)).orElse(base),
+        null);
+  }
+
+  /**
+   * A workflow's route: its steps' retries come after a missed heartbeat and a few seconds'
+   * backoff, and its next step within the task states' 15-minute timeout (a heavy step may wait for
+   * the worker to scale out from 0).
+   */
+  private Route route(PipelineConfig.WorkflowRule rule, PipelineConfig.Workflow w) {
+    String processor = config.queue(w.queue()).map(q -> q.processor()).orElse(w.name());
+    return new Route(
+        rule.id(),
+        "workflow " + w.name(),
+        config.queue(w.queue()).map(q -> q.dlq() == null ? null : q.dlq().name()).orElse(null),
+        Duration.ofMinutes(15).plus(w.heartbeat()),
+        w.finalSteps().stream()
+            .map(step -> processor + "." + step)
+            .collect(java.util.stream.Collectors.toSet()));
   }
 
   private Finding classify(
@@ -242,7 +292,7 @@ public final class Reconciler {
       AuditTrail.ObjectState trail,
       Instant now,
       Duration grace) {
-    PipelineConfig.Rule rule = rule(bucket, o.key()).orElseThrow();
+    Route route = route(bucket, o.key()).orElseThrow();
     List<AuditRecord> mine =
         trail.attempts().stream()
             .filter(a -> a.eTag() == null || o.eTag() == null || o.eTag().equals(a.eTag()))
@@ -254,9 +304,22 @@ public final class Reconciler {
             .orElse(null);
     State state;
     String detail;
-    if (mine.stream().anyMatch(a -> a.status() == Status.SUCCEEDED)) {
+    if (mine.stream().anyMatch(route::done)) {
       state = State.PROCESSED;
       detail = null;
+    } else if (latest != null && latest.status() == Status.SUCCEEDED) {
+      // a workflow's step succeeded: its next one is due
+      Instant nextBy = latest.finishedAt().plus(route.retryWithin()).plus(grace);
+      state = nextBy.isAfter(now) ? State.IN_PROGRESS : State.STALLED;
+      detail =
+          "step "
+              + latest.processor()
+              + " succeeded at "
+              + latest.finishedAt()
+              + (state == State.IN_PROGRESS
+                  ? "; the workflow's next step is due"
+                  : ", and the workflow went no further (its execution failed or was stopped:"
+                      + " see its history)");
     } else if (latest != null && latest.status() == Status.FAILED && !latest.retrying()) {
       state = State.FAILED;
       detail = latest.errorType() + ": " + latest.errorMessage();
@@ -264,7 +327,7 @@ public final class Reconciler {
       // the retry comes when the message's visibility timeout ends; none by then means it is lost
       Instant retryBy =
           (latest.finishedAt() != null ? latest.finishedAt() : latest.startedAt())
-              .plus(retryWithin(rule))
+              .plus(route.retryWithin())
               .plus(grace);
       state = retryBy.isAfter(now) ? State.IN_PROGRESS : State.STALLED;
       detail =
@@ -296,11 +359,6 @@ public final class Reconciler {
       }
     }
     AuditRecord seen = latest != null ? latest : mine.isEmpty() ? null : mine.get(0);
-    PipelineConfig.Target t = rule.target();
-    String dlq =
-        t.type() == PipelineConfig.TargetType.QUEUE
-            ? config.queue(t.name()).map(q -> q.dlq() == null ? null : q.dlq().name()).orElse(null)
-            : null;
     return new Finding(
         bucket.name(),
         o.key(),
@@ -308,9 +366,9 @@ public final class Reconciler {
         o.eTag(),
         o.lastModified(),
         state,
-        rule.id(),
-        t.toString(),
-        dlq,
+        route.id(),
+        route.target(),
+        route.deadLetterQueue(),
         detail,
         seen == null ? null : seen.sequencer(),
         seen == null || seen.eventTime() == null ? o.lastModified() : seen.eventTime());

@@ -37,13 +37,18 @@ final class Requeuer {
   }
 
   Sent send(Reconciler.Finding f) {
-    PipelineConfig.Rule rule =
+    PipelineConfig.Bucket bucket =
         config.buckets().stream()
             .filter(b -> b.name().equals(f.bucket()))
-            .flatMap(b -> b.rules().stream())
-            .filter(r -> r.id().equals(f.rule()))
             .findFirst()
             .orElseThrow();
+    var workflowRule =
+        bucket.workflowRules().stream().filter(r -> r.id().equals(f.rule())).findFirst();
+    if (workflowRule.isPresent()) {
+      return start(f, config.workflows().get(workflowRule.get().workflow()));
+    }
+    PipelineConfig.Rule rule =
+        bucket.rules().stream().filter(r -> r.id().equals(f.rule())).findFirst().orElseThrow();
     String body = event(f);
     try {
       PipelineConfig.Target t = rule.target();
@@ -70,6 +75,59 @@ final class Requeuer {
     } catch (SdkException e) {
       return new Sent(f.key(), f.target(), dev.s3proc.cli.AwsErrors.describe(e));
     }
+  }
+
+  /**
+   * Starts the workflow's execution as the bucket's EventBridge rule would have, with the event
+   * EventBridge delivers. Its name is the one the local runner gives the same event, so that a
+   * requeue and a late delivery start one execution, not two.
+   */
+  private Sent start(Reconciler.Finding f, PipelineConfig.Workflow w) {
+    String input = eventBridgeEvent(f);
+    try {
+      clients
+          .sfn()
+          .startExecution(
+              r ->
+                  r.stateMachineArn(names().stateMachineArn(w))
+                      .name(dev.s3proc.cli.local.WorkflowStarter.executionName(input))
+                      .input(input));
+      return new Sent(f.key(), f.target(), null);
+    } catch (software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException e) {
+      return new Sent(f.key(), f.target(), null); // started already: the same event, one execution
+    } catch (SdkException e) {
+      return new Sent(f.key(), f.target(), dev.s3proc.cli.AwsErrors.describe(e));
+    }
+  }
+
+  /** The Object Created event the bucket sends EventBridge for the object (key not encoded). */
+  String eventBridgeEvent(Reconciler.Finding f) {
+    ObjectNode object = JSON.createObjectNode();
+    object.put("key", f.key());
+    object.put("size", f.size());
+    if (f.eTag() != null) {
+      object.put("etag", f.eTag());
+    }
+    if (f.sequencer() != null) {
+      object.put("sequencer", f.sequencer());
+    }
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", "0");
+    root.put("id", java.util.UUID.randomUUID().toString());
+    root.put("detail-type", "Object Created");
+    root.put("source", "aws.s3");
+    root.put("account", names().account());
+    root.put("time", String.valueOf(f.eventTime()));
+    root.put("region", config.region());
+    root.putArray("resources").add("arn:aws:s3:::" + f.bucket());
+    ObjectNode detail = root.putObject("detail");
+    detail.put("version", "0");
+    detail.putObject("bucket").put("name", f.bucket());
+    detail.set("object", object);
+    detail.put("request-id", "s3proc-audit-reconcile");
+    detail.put("requester", "s3proc:audit-reconcile");
+    detail.put("reason", "PutObject");
+    return root.toString();
   }
 
   private String queueUrl(PipelineConfig.Target t) {

@@ -167,7 +167,7 @@ public final class WorkflowStarter {
    * One name per object version and event: bucket, key, version and sequencer hashed (a name is at
    * most 80 characters), with the key's last part kept readable.
    */
-  static String executionName(String eventJson) {
+  public static String executionName(String eventJson) {
     String identity;
     String readable = "object";
     try {

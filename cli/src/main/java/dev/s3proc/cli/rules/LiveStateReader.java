@@ -109,15 +109,7 @@ public final class LiveStateReader {
       Map<String, CompletableFuture<LiveState.StateMachine>> machines = new LinkedHashMap<>();
       for (PipelineConfig.Workflow w : config.workflows().values()) {
         String name = w.stateMachineName(config.pipeline());
-        String arn =
-            "arn:"
-                + names.partition()
-                + ":states:"
-                + config.region()
-                + ":"
-                + names.account()
-                + ":stateMachine:"
-                + name;
+        String arn = names.stateMachineArn(w);
         machines.put(name, CompletableFuture.supplyAsync(() -> stateMachine(name, arn), pool));
       }
       CompletableFuture<Map<String, LiveState.EventRule>> eventRules =
@@ -422,6 +414,18 @@ public final class LiveStateReader {
 
     public String queueArn(String name) {
       return Arn.sqs(partition, config.region(), account, name);
+    }
+
+    /** The state machine of a workflow under workflows:. */
+    public String stateMachineArn(PipelineConfig.Workflow w) {
+      return "arn:"
+          + partition
+          + ":states:"
+          + config.region()
+          + ":"
+          + account
+          + ":stateMachine:"
+          + w.stateMachineName(config.pipeline());
     }
 
     /**

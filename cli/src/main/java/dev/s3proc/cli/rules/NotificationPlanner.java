@@ -542,8 +542,13 @@ public final class NotificationPlanner {
           names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, config.results().topic())));
       values.put("HeavyAboveBytes", Long.toString(w.heavyAboveBytes()));
       values.put("HeartbeatSeconds", Long.toString(w.heartbeat().toSeconds()));
-      Map<String, String> queues =
-          Map.of("LightQueueUrl", w.queue(), "HeavyQueueUrl", w.heavyQueue());
+      Map<String, String> queues = new LinkedHashMap<>();
+      queues.put("LightQueueUrl", w.queue());
+      queues.put("HeavyQueueUrl", w.heavyQueue());
+      config
+          .queue(w.queue())
+          .map(q -> q.dlq())
+          .ifPresent(dlq -> queues.put("DeadLetterQueueUrl", dlq.name()));
       LiveState.StateMachine current = live.stateMachines().get(name);
       String role =
           arn("iam", "role/s3proc-" + config.pipeline() + "-workflows")

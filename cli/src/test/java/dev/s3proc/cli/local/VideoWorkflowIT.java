@@ -263,6 +263,17 @@ class VideoWorkflowIT {
       assertThat(failed.path("status").asText()).isEqualTo("FAILED");
       assertThat(failed.path("error").path("Error").asText()).isEqualTo("s3proc.CORRUPT");
       assertThat(failed.path("error").path("Cause").asText()).contains("moov atom not found");
+      // and the failed file is in the steps' queue's DLQ with its reason, as the handlers leave it
+      Cli.Result peek = cli().run("dlq", "peek", "--local", "video-steps-dlq", "-o", "json");
+      assertThat(peek.exitCode()).as(peek.toString()).isZero();
+      JsonNode dead = JSON.readTree(peek.out());
+      assertThat(dead.toString()).contains("uploads/videos/truncated.mp4");
+      assertThat(dead.findValues("s3proc-error-type"))
+          .extracting(JsonNode::asText)
+          .containsExactly("CORRUPT");
+      assertThat(dead.findValues("s3proc-error"))
+          .singleElement()
+          .satisfies(v -> assertThat(v.asText()).contains("moov atom not found"));
 
       // the same event again, as EventBridge may deliver it: an execution of another name, no
       // second transcode
@@ -308,7 +319,59 @@ class VideoWorkflowIT {
                               .key("videos/uploads/videos/clip.mp4/720p.mp4"))
                   .lastModified())
           .isEqualTo(firstRendition);
+
+      // audit reconcile knows the workflow: two processed, the broken one FAILED in its DLQ
+      Cli.Result clean = reconcile();
+      assertThat(clean.exitCode()).as(clean.toString()).isZero();
+      JsonNode counts = JSON.readTree(clean.out());
+      assertThat(counts.path("processed").asLong()).isEqualTo(2);
+      assertThat(counts.path("failed").asLong()).isEqualTo(1);
+      assertThat(counts.path("findings").get(0).path("target").asText())
+          .isEqualTo("workflow video");
+      assertThat(counts.path("findings").get(0).path("deadLetterQueue").asText())
+          .isEqualTo("video-steps-dlq");
+
+      // an EventBridge event lost (the rule had no target when the upload came): NEVER_SEEN,
+      // and --requeue starts the execution EventBridge would have
+      String twin = "s3proc-local.media-ingest.process-videos";
+      var targets = aws.eventBridge().listTargetsByRule(r -> r.rule(twin)).targets();
+      aws.eventBridge()
+          .removeTargets(r -> r.rule(twin).ids(targets.stream().map(t -> t.id()).toList()));
+      upload(aws, "uploads/videos/lost.mp4", "clip.mp4");
+      aws.eventBridge().putTargets(r -> r.rule(twin).targets(targets));
+      Cli.Result lost = reconcile();
+      assertThat(lost.exitCode()).as(lost.toString()).isEqualTo(1);
+      assertThat(lost.out()).contains("NEVER_SEEN", "uploads/videos/lost.mp4", "workflow video");
+      Cli.Result requeued = reconcile("--requeue", "--yes");
+      assertThat(requeued.err()).as(requeued.toString()).contains("requeued 1 of 1");
+      await(aws, 5);
+      assertThat(outputs(aws, "uploads/videos/lost.mp4"))
+          .containsExactly("480p.mp4", "720p.mp4", "poster.jpg");
+      Cli.Result after = reconcile();
+      assertThat(after.exitCode()).as(after.toString()).isZero();
+      assertThat(JSON.readTree(after.out()).path("processed").asLong()).isEqualTo(3);
     }
+  }
+
+  Cli.Result reconcile(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "audit",
+                "reconcile",
+                "--local",
+                "-f",
+                configDir.resolve("pipeline.yaml").toString(),
+                "--prefix",
+                "uploads/videos/",
+                "--since",
+                "1h",
+                "--grace",
+                "0s",
+                "-o",
+                "json"));
+    args.addAll(List.of(more));
+    return cli().run(args.toArray(String[]::new));
   }
 
   @Test

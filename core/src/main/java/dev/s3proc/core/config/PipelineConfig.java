@@ -53,7 +53,14 @@ public record PipelineConfig(
       String prefix,
       String suffix,
       String workflow,
-      Position position) {}
+      Position position) {
+    /** Whether this rule starts its workflow for an event on a key. */
+    public boolean matches(String event, String key) {
+      return events.stream().anyMatch(e -> S3Events.overlaps(e, event))
+          && key.startsWith(prefix)
+          && key.endsWith(suffix);
+    }
+  }
 
   /**
    * A workflow under {@code workflows:}: its state machine (Amazon States Language, with {@code
@@ -76,6 +83,77 @@ public record PipelineConfig(
     /** The state machine's name: {@code s3proc-<pipeline>-<workflow>}. */
     public String stateMachineName(String pipeline) {
       return "s3proc-" + pipeline + "-" + name;
+    }
+
+    /**
+     * The steps after which the workflow has done its work: the task states whose message names a
+     * {@code step} and from which no other such state can follow (through {@code Next}, {@code
+     * Default} and {@code Choices}, not {@code Catch}). A file is processed when one of them
+     * succeeded; for the video workflow, {@code transcode}.
+     */
+    public java.util.Set<String> finalSteps() {
+      Map<String, Object> states;
+      try {
+        Object tree = com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(definition);
+        states = tree instanceof Map<?, ?> m ? asMap(m.get("States")) : Map.of();
+      } catch (java.io.IOException e) {
+        return java.util.Set.of();
+      }
+      java.util.Set<String> finals = new java.util.TreeSet<>();
+      states.forEach(
+          (name, state) -> {
+            String step = stepOf(state);
+            if (step != null && !reachesStep(states, successors(state))) {
+              finals.add(step);
+            }
+          });
+      return finals;
+    }
+
+    private static boolean reachesStep(Map<String, Object> states, List<String> from) {
+      java.util.Deque<String> todo = new java.util.ArrayDeque<>(from);
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (!todo.isEmpty()) {
+        String next = todo.pop();
+        if (!seen.add(next) || !states.containsKey(next)) {
+          continue;
+        }
+        Object state = states.get(next);
+        if (stepOf(state) != null) {
+          return true;
+        }
+        todo.addAll(successors(state));
+      }
+      return false;
+    }
+
+    private static List<String> successors(Object state) {
+      Map<String, Object> s = asMap(state);
+      List<String> out = new java.util.ArrayList<>();
+      if (s.get("Next") instanceof String n) {
+        out.add(n);
+      }
+      if (s.get("Default") instanceof String d) {
+        out.add(d);
+      }
+      if (s.get("Choices") instanceof List<?> choices) {
+        for (Object c : choices) {
+          if (asMap(c).get("Next") instanceof String n) {
+            out.add(n);
+          }
+        }
+      }
+      return out;
+    }
+
+    private static String stepOf(Object state) {
+      Object step = asMap(asMap(asMap(state).get("Parameters")).get("MessageBody")).get("step");
+      return step instanceof String s ? s : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+      return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
   }
 

@@ -69,7 +69,8 @@ public final class PipelineLoader {
           "HeavyQueueUrl",
           "ResultsTopicArn",
           "HeavyAboveBytes",
-          "HeartbeatSeconds");
+          "HeartbeatSeconds",
+          "DeadLetterQueueUrl");
 
   private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z0-9_]+)\\}");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?");
@@ -1003,6 +1004,17 @@ public final class PipelineLoader {
           pos(entry.getValueNode()),
           subject,
           "queue " + q + " has no processor: give it the processor that runs the workflow's steps");
+    }
+    if (required && queue.dlq() == null) {
+      error(
+          pos(entry.getValueNode()),
+          subject,
+          "queue "
+              + q
+              + " has no dlq: a workflow dead-letters the files it fails for good to its steps'"
+              + " queue's DLQ (${DeadLetterQueueUrl}); add dlq: { name: "
+              + q
+              + "-dlq }");
     }
     return q;
   }

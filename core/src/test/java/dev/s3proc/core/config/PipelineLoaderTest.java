@@ -48,6 +48,28 @@ class PipelineLoaderTest {
     assertThat(video.heavyQueue()).isEqualTo("video-heavy");
     assertThat(video.heavyAboveBytes()).isEqualTo(1L << 30);
     assertThat(video.definition()).contains("${LightQueueUrl}", "waitForTaskToken");
+    // metadata leads to the transcode (on either queue); the transcode leads only to the notice
+    assertThat(video.finalSteps()).containsExactly("transcode");
+    var chain =
+        new PipelineConfig.Workflow(
+            "w",
+            "w.json",
+            """
+            {"StartAt": "A", "States": {
+              "A": {"Type": "Task", "Parameters": {"MessageBody": {"step": "a"}}, "Next": "C",
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}]},
+              "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}],
+                    "Default": "D"},
+              "B": {"Type": "Task", "Parameters": {"MessageBody": {"step": "b"}}, "End": true},
+              "D": {"Type": "Task", "Parameters": {"MessageBody": {"step": "d"}}, "Next": "E"},
+              "E": {"Type": "Succeed"}}}
+            """,
+            "q",
+            "q",
+            1,
+            java.time.Duration.ofSeconds(5),
+            null);
+    assertThat(chain.finalSteps()).containsExactly("b", "d");
   }
 
   /** A pipeline file in a folder with a state machine beside it, loaded from disk. */
@@ -69,6 +91,7 @@ class PipelineLoaderTest {
                     target: { workflow: video }
             queues:
               video-steps: { processor: video, dlq: {} }
+              undead: { processor: video }
             results: { topic: processing-results }
             outputs: { bucket: terminus-processed }
             workflows:
@@ -127,6 +150,16 @@ class PipelineLoaderTest {
         .asString()
         .startsWith("p.yaml:")
         .contains("uses ${QueueUrl}, which s3proc does not fill");
+    assertThat(
+            workflowErrors(
+                dir,
+                "eventBridge: true",
+                "video: { definition: video.asl.json, queue: undead }",
+                ASL))
+        .singleElement()
+        .asString()
+        .contains("queue undead has no dlq: a workflow dead-letters the files it fails for good")
+        .contains("add dlq: { name: undead-dlq }");
     assertThat(
             workflowErrors(
                 dir,
