@@ -113,6 +113,24 @@ class CliTest {
         .isEqualTo(
             "RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-images-png,\"s3:ObjectCreated:*,s3:ObjectRemoved:*,s3:LifecycleExpiration:*,s3:ObjectRestore:*\",uploads/images/,.png,queue image-processing\n");
 
+    Cli.Result video =
+        cli.run(
+            "rules",
+            "test",
+            "-f",
+            "../config/pipeline.yaml",
+            "--bucket",
+            "terminus-uploads",
+            "--key",
+            "uploads/videos/harbour.mp4",
+            "-o",
+            "csv");
+    assertThat(video.exitCode()).isZero();
+    assertThat(video.out())
+        .as("a workflow rule fires through EventBridge")
+        .endsWith(",uploads/videos/,,workflow video\n")
+        .startsWith("RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-videos,");
+
     Cli.Result none =
         cli.run(
             "rules",

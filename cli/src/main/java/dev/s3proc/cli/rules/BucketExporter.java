@@ -18,17 +18,33 @@ public final class BucketExporter {
     this.clients = clients;
   }
 
-  public record Exported(boolean exists, Map<String, Object> document) {}
+  /**
+   * @param notes what the document cannot carry, for the user to do (one line each)
+   */
+  public record Exported(boolean exists, Map<String, Object> document, List<String> notes) {}
 
   public Exported export(String bucketName, String pipelineName) {
     LiveStateReader reader = new LiveStateReader(clients);
     LiveState.Bucket bucket = reader.bucket(bucketName);
     if (!bucket.exists()) {
-      return new Exported(false, Map.of());
+      return new Exported(false, Map.of(), List.of());
     }
     String region = clients.region().id();
     String account = clients.sts().getCallerIdentity().account();
-    String pipeline = pipelineName != null ? pipelineName : ownerOf(bucket).orElse(bucketName);
+    List<LiveState.EventRule> eventRules =
+        bucket.eventBridge() ? eventRules(bucketName) : List.of();
+    String pipeline =
+        pipelineName != null
+            ? pipelineName
+            : ownerOf(bucket)
+                .or(
+                    () ->
+                        eventRules.stream()
+                            .map(LiveState.EventRule::name)
+                            .filter(n -> n.startsWith("s3proc.") && n.indexOf('.', 7) > 7)
+                            .map(n -> n.substring(7, n.indexOf('.', 7)))
+                            .findFirst())
+                .orElse(bucketName);
     String prefix = "s3proc." + pipeline + ".";
 
     List<Map<String, Object>> rules = new ArrayList<>();
@@ -60,6 +76,30 @@ public final class BucketExporter {
         queueSpec(reader.queue(ref)).ifPresent(spec -> queues.put(ref, spec));
       }
     }
+    Map<String, Object> workflows = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
+    {
+      for (var rule : eventRules) {
+        String machineArn =
+            rule.targetArns().stream().filter(a -> a.contains(":states:")).findFirst().orElse(null);
+        if (machineArn == null) {
+          continue; // not a workflow's rule: a rule of some other consumer of the bucket's events
+        }
+        String machine = machineArn.substring(machineArn.lastIndexOf(':') + 1);
+        String machinePrefix = "s3proc-" + pipeline + "-";
+        String workflow =
+            sanitize(
+                machine.startsWith(machinePrefix)
+                    ? machine.substring(machinePrefix.length())
+                    : machine);
+        Map<String, Object> r = workflowRule(rule, prefix);
+        r.put("target", Map.of("workflow", workflow));
+        rules.add(r);
+        if (!workflows.containsKey(workflow)) {
+          workflows.put(workflow, workflowSpec(reader, machineArn, workflow, queues, notes));
+        }
+      }
+    }
     Map<String, Object> bucketDoc = new LinkedHashMap<>();
     bucketDoc.put("name", bucketName);
     bucketDoc.put("eventBridge", bucket.eventBridge());
@@ -71,7 +111,142 @@ public final class BucketExporter {
     if (!queues.isEmpty()) {
       doc.put("queues", queues);
     }
-    return new Exported(true, doc);
+    if (!workflows.isEmpty()) {
+      doc.put("workflows", workflows);
+    }
+    return new Exported(true, doc, notes);
+  }
+
+  /** The EventBridge rules on the default bus whose pattern names this bucket. */
+  private List<LiveState.EventRule> eventRules(String bucketName) {
+    List<LiveState.EventRule> out = new ArrayList<>();
+    List<software.amazon.awssdk.services.eventbridge.model.Rule> all = new ArrayList<>();
+    String next = null;
+    do {
+      String token = next;
+      var page = clients.eventBridge().listRules(r -> r.nextToken(token).limit(100));
+      all.addAll(page.rules());
+      next = page.nextToken();
+    } while (next != null && !next.isEmpty());
+    for (var rule : all) {
+      if (rule.eventPattern() == null) {
+        continue;
+      }
+      JsonNode names = NotificationPlanner.tree(rule.eventPattern()).path("detail").path("bucket");
+      boolean mine = false;
+      for (JsonNode n : names.path("name")) {
+        mine |= n.asText().equals(bucketName);
+      }
+      if (mine) {
+        out.add(
+            new LiveState.EventRule(
+                rule.name(),
+                rule.eventPattern(),
+                clients.eventBridge().listTargetsByRule(r -> r.rule(rule.name())).targets().stream()
+                    .map(t -> t.arn())
+                    .toList()));
+      }
+    }
+    return out;
+  }
+
+  /** A workflow rule from an EventBridge rule's pattern: its event types and key filter. */
+  private static Map<String, Object> workflowRule(LiveState.EventRule rule, String owned) {
+    JsonNode pattern = NotificationPlanner.tree(rule.pattern());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put(
+        "id",
+        rule.name().startsWith(owned)
+            ? rule.name().substring(owned.length())
+            : sanitize(rule.name()));
+    List<String> events = new ArrayList<>();
+    for (JsonNode type : pattern.path("detail-type")) {
+      events.add(
+          type.asText().equals("Object Restore Completed")
+              ? "s3:ObjectRestore:Completed"
+              : "s3:ObjectCreated:*");
+    }
+    r.put("events", events.isEmpty() ? List.of("s3:ObjectCreated:*") : events);
+    Map<String, Object> filter = new LinkedHashMap<>();
+    for (JsonNode key : pattern.path("detail").path("object").path("key")) {
+      if (key.has("prefix")) {
+        filter.put("prefix", key.path("prefix").asText());
+      } else if (key.has("suffix")) {
+        filter.put("suffix", key.path("suffix").asText());
+      } else if (key.has("wildcard")) {
+        // prefix*suffix, each with \ and * escaped (as rules apply writes it)
+        String w = key.path("wildcard").asText();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < w.length(); i++) {
+          char c = w.charAt(i);
+          if (c == '\\' && i + 1 < w.length()) {
+            part.append(w.charAt(++i));
+          } else if (c == '*' && !filter.containsKey("prefix")) {
+            filter.put("prefix", part.toString());
+            part.setLength(0);
+          } else {
+            part.append(c);
+          }
+        }
+        filter.put("suffix", part.toString());
+      }
+    }
+    if (!filter.isEmpty()) {
+      r.put("filter", filter);
+    }
+    return r;
+  }
+
+  /**
+   * A workflow from its live state machine: the queues its task-token states send to (the first its
+   * steps', another the heavy worker's), with their settings. The definition itself is not YAML: a
+   * note says where to save it.
+   */
+  private Map<String, Object> workflowSpec(
+      LiveStateReader reader,
+      String machineArn,
+      String workflow,
+      Map<String, Object> queues,
+      List<String> notes) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("definition", workflow + ".asl.json");
+    List<String> taskQueues = new ArrayList<>();
+    try {
+      String definition =
+          clients.sfn().describeStateMachine(r -> r.stateMachineArn(machineArn)).definition();
+      for (JsonNode state : NotificationPlanner.tree(definition).path("States")) {
+        String url = state.path("Parameters").path("QueueUrl").asText("");
+        if (state.path("Resource").asText().endsWith(".waitForTaskToken")
+            && !url.isEmpty()
+            && !taskQueues.contains(url)) {
+          taskQueues.add(url);
+        }
+      }
+    } catch (software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException e) {
+      notes.add("workflow " + workflow + ": its state machine " + machineArn + " does not exist");
+      return spec;
+    }
+    List<String> names = taskQueues.stream().map(u -> u.substring(u.lastIndexOf('/') + 1)).toList();
+    if (!names.isEmpty()) {
+      spec.put("queue", names.get(0));
+    }
+    if (names.size() > 1) {
+      spec.put("heavyQueue", names.get(1));
+    }
+    for (String q : names) {
+      if (!queues.containsKey(q)) {
+        queueSpec(reader.queue(q)).ifPresent(qs -> queues.put(q, qs));
+      }
+    }
+    notes.add(
+        "workflow "
+            + workflow
+            + ": save its state machine beside the pipeline file as "
+            + workflow
+            + ".asl.json (aws stepfunctions describe-state-machine --state-machine-arn "
+            + machineArn
+            + " --query definition --output text), and give its queues their processor");
+    return spec;
   }
 
   private static java.util.Optional<String> ownerOf(LiveState.Bucket bucket) {

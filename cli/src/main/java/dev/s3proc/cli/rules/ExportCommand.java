@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     description = {
       "Print a bucket's live notification configuration as pipeline YAML.",
       "To adopt an existing bucket: rules s3proc owns lose their id prefix; queues in "
-          + "this account come with their settings and DLQ."
+          + "this account come with their settings and DLQ; with EventBridge on, the "
+          + "EventBridge rules that start a state machine on the bucket's events come as "
+          + "workflow rules, their workflows with the queues their steps use."
     })
 public class ExportCommand implements Callable<Integer> {
   @Option(
@@ -54,6 +56,7 @@ public class ExportCommand implements Callable<Integer> {
     }
     ctx.out().out().print(Renderer.render(exported.document(), format));
     ctx.out().out().flush();
+    exported.notes().forEach(ctx.out()::info);
     return 0;
   }
 }

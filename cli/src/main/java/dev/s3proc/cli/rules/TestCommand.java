@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "test",
     mixinStandardHelpOptions = true,
-    description = "Show, offline, which rules fire for a key and event, and only those.")
+    description =
+        "Show, offline, which rules fire for a key and event, and only those: notification"
+            + " rules and the workflow rules EventBridge starts.")
 public class TestCommand implements Callable<Integer> {
   @Mixin PipelineFile file;
 
@@ -96,7 +98,15 @@ public class TestCommand implements Callable<Integer> {
                 r ->
                     new FiredRule(
                         r.id(), r.events(), r.prefix(), r.suffix(), r.target().toString()))
-            .toList();
+            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    // a workflow rule fires through the bucket's EventBridge events
+    b.workflowRules().stream()
+        .filter(r -> r.matches(event, key))
+        .map(
+            r ->
+                new FiredRule(
+                    r.id(), r.events(), r.prefix(), r.suffix(), "workflow " + r.workflow()))
+        .forEach(fired::add);
     ctx.out().result(new Match(bucket, key, event, fired));
     if (fired.isEmpty()) {
       ctx.out().info("no rule fires for " + event + " on s3://" + bucket + "/" + key);

@@ -90,8 +90,10 @@ class WorkflowRulesIT {
             "${HeavyQueueUrl}",
             "${ResultsTopicArn}",
             "${HeavyAboveBytes}",
-            "${HeartbeatSeconds}")
+            "${HeartbeatSeconds}",
+            "${DeadLetterQueueUrl}")
         .contains(aws.sqs().getQueueUrl(r -> r.queueName("video-steps")).queueUrl())
+        .contains(aws.sqs().getQueueUrl(r -> r.queueName("video-steps-dlq")).queueUrl())
         .contains(aws.sqs().getQueueUrl(r -> r.queueName("video-heavy")).queueUrl())
         .contains("arn:aws:sns:us-east-1:123456789012:processing-results")
         .contains("States.StringToJson('1073741824')");
@@ -127,6 +129,34 @@ class WorkflowRulesIT {
     Cli.Result again = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.out()).contains("No changes.");
+  }
+
+  @Test
+  void exportGivesBackTheWorkflowRuleAndItsWorkflow() throws Exception {
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+    Cli.Result export = s3proc("rules", "export", "--bucket", "terminus-uploads", "-o", "json");
+    assertThat(export.exitCode()).as(export.toString()).isZero();
+    var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(export.out());
+    assertThat(doc.path("pipeline").asText()).isEqualTo("media-ingest");
+    var rule =
+        java.util.stream.StreamSupport.stream(
+                doc.path("buckets").get(0).path("rules").spliterator(), false)
+            .filter(r -> r.path("id").asText().equals("process-videos"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rule.path("target").path("workflow").asText()).isEqualTo("video");
+    assertThat(rule.path("filter").path("prefix").asText()).isEqualTo("uploads/videos/");
+    assertThat(rule.path("events").toString()).isEqualTo("[\"s3:ObjectCreated:*\"]");
+    var video = doc.path("workflows").path("video");
+    assertThat(video.path("definition").asText()).isEqualTo("video.asl.json");
+    assertThat(video.path("queue").asText()).isEqualTo("video-steps");
+    assertThat(video.path("heavyQueue").asText()).isEqualTo("video-heavy");
+    assertThat(doc.path("queues").path("video-heavy").path("dlq").path("name").asText())
+        .isEqualTo("video-heavy-dlq");
+    assertThat(export.err())
+        .contains(
+            "workflow video: save its state machine beside the pipeline file as video.asl.json")
+        .contains("describe-state-machine --state-machine-arn arn:aws:states:");
   }
 
   @Test
