@@ -35,6 +35,16 @@ public final class LocalRunner {
   static final String WORKER_HEAP = "-Xmx768m";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  /** The heavy worker's task, as config/template.yaml sizes it (recorded, priced as Fargate). */
+  static final Duration HEAVY_TIMEOUT = Duration.ofHours(4);
+
+  static final int HEAVY_MEMORY_MB = 16384;
+  static final String HEAVY_VCPU = "4";
+
+  /** What the heavy worker logs once it takes work. */
+  static final String HEAVY_READY = "heavy worker ready";
+
   private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
   private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
 
@@ -46,6 +56,7 @@ public final class LocalRunner {
   private final PrintWriter log;
   private final Duration giveUpAfter;
   private WorkflowStarter workflows;
+  private dev.s3proc.cli.aws.ClientFactory clients;
 
   /** One queue's worker process and what the runner knows of it. */
   private final class Worker {
@@ -90,10 +101,24 @@ public final class LocalRunner {
     this.giveUpAfter = giveUpAfter;
   }
 
-  /** Starts the workflows' executions from their events, as EventBridge would (null: none). */
-  public LocalRunner withWorkflows(WorkflowStarter starter) {
+  /**
+   * Starts the workflows' executions from their events, as EventBridge would, and runs their heavy
+   * queues with the heavy worker (null: no workflows).
+   */
+  public LocalRunner withWorkflows(
+      WorkflowStarter starter, dev.s3proc.cli.aws.ClientFactory clients) {
     this.workflows = starter;
+    this.clients = clients;
     return this;
+  }
+
+  /**
+   * Whether a queue is a workflow's heavy queue (not also its light one): the heavy worker's, which
+   * the runner runs as ECS runs it, the {@code HeavyWorker} process of the processor's jar.
+   */
+  public static boolean heavy(PipelineConfig config, PipelineConfig.Queue q) {
+    return config.workflows().values().stream()
+        .anyMatch(w -> w.heavyQueue().equals(q.name()) && !w.queue().equals(q.name()));
   }
 
   /**
@@ -208,6 +233,10 @@ public final class LocalRunner {
   }
 
   private void start(Worker w, HandlerJava.Runtime java) {
+    if (clients != null && heavy(config, w.queue)) {
+      startHeavy(w, java);
+      return;
+    }
     List<String> command =
         List.of(
             java.java().toString(),
@@ -238,6 +267,48 @@ public final class LocalRunner {
     }
   }
 
+  /**
+   * The heavy worker, as the template's ECS task runs it: {@code java -cp <jar> HeavyWorker}, one
+   * file at a time, no Lambda timeout, with the task's settings (its size recorded with each
+   * attempt); it stops when the runner is gone.
+   */
+  private void startHeavy(Worker w, HandlerJava.Runtime java) {
+    try {
+      String url = clients.sqs().getQueueUrl(r -> r.queueName(w.queue.name())).queueUrl();
+      String dlqUrl =
+          w.queue.dlq() == null
+              ? null
+              : clients.sqs().getQueueUrl(r -> r.queueName(w.queue.dlq().name())).queueUrl();
+      String account = url.replaceAll(".*/(\\d{12})/[^/]+$", "$1");
+      HandlerJars.HandlerJar jar = HandlerJars.of(HandlerJars.home(env), w.queue.processor());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java.java().toString(),
+                  "-XX:+UseSerialGC",
+                  WORKER_HEAP,
+                  "-cp",
+                  jar.jar().toString(),
+                  "dev.s3proc.handlers.runtime.HeavyWorker")
+              .redirectErrorStream(true);
+      Map<String, String> e = pb.environment();
+      e.putAll(QueueWorker.environment(config, w.queue, env, dlqUrl, account));
+      e.put("QUEUE_URL", url);
+      e.put("HANDLER", jar.handlerClass());
+      e.put("TASK_TIMEOUT", Long.toString(HEAVY_TIMEOUT.toSeconds()));
+      e.put("MEMORY_MB", Integer.toString(HEAVY_MEMORY_MB));
+      e.put("VCPU", HEAVY_VCPU);
+      e.put(RUNNER_PID, Long.toString(ProcessHandle.current().pid()));
+      w.process = pb.start();
+      w.startedAt = Instant.now();
+      state.remember(w.process, "heavy worker " + w.queue.name());
+      pump(w);
+    } catch (IOException | RuntimeException e) {
+      say("cannot start the heavy worker for " + w.queue.name() + ": " + e.getMessage());
+      w.startedAt = Instant.now();
+      w.process = null; // tried again later, with a back-off
+    }
+  }
+
   /** Copies a worker's output into the runner's log, and notices when it is ready. */
   private void pump(Worker w) {
     Process p = w.process;
@@ -252,7 +323,7 @@ public final class LocalRunner {
                     log.println(line);
                     log.flush();
                   }
-                  if (line.contains(": worker ready: ")) {
+                  if (line.contains(": worker ready: ") || line.contains(HEAVY_READY)) {
                     w.ready.countDown();
                   }
                 }

@@ -190,13 +190,20 @@ public final class LocalStack {
         state.write(stack);
         for (PipelineConfig.Queue q : LocalRunner.consumed(config)) {
           progress.accept(
-              "runner: "
-                  + q.name()
-                  + " -> "
-                  + q.processor()
-                  + " handler, in a JVM of its own (retries after "
-                  + QueueWorker.LOCAL_VISIBILITY_SECONDS
-                  + " s locally)");
+              LocalRunner.heavy(config, q)
+                  ? "runner: "
+                      + q.name()
+                      + " -> "
+                      + q.processor()
+                      + " heavy worker, as its ECS task runs it (one file at a time, no Lambda"
+                      + " timeout)"
+                  : "runner: "
+                      + q.name()
+                      + " -> "
+                      + q.processor()
+                      + " handler, in a JVM of its own (retries after "
+                      + QueueWorker.LOCAL_VISIBILITY_SECONDS
+                      + " s locally)");
         }
       }
       for (PipelineConfig.Bucket b : config.buckets()) {

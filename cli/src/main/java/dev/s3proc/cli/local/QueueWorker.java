@@ -78,6 +78,19 @@ final class QueueWorker {
 
   /** The handler's environment, as config/template.yaml sets it for the deployed function. */
   private Map<String, String> environment(String dlqUrl, String account) {
+    return environment(config, queue, baseEnv, dlqUrl, account);
+  }
+
+  /**
+   * The environment of a queue's handler (a function, or the heavy worker's task), as
+   * config/template.yaml sets it.
+   */
+  static Map<String, String> environment(
+      PipelineConfig config,
+      PipelineConfig.Queue queue,
+      Map<String, String> baseEnv,
+      String dlqUrl,
+      String account) {
     Map<String, String> env = new HashMap<>(baseEnv);
     env.put("AUDIT_TABLE", config.audit().table());
     env.put("AUDIT_TTL", Durations.format(config.audit().ttl()));

@@ -60,15 +60,16 @@ public class RunnerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitStop(stop, stopped)));
     try {
       WorkflowStarter starter = null;
+      dev.s3proc.cli.aws.ClientFactory clients = null;
       if (!config.workflows().isEmpty()) {
-        var clients = ctx.clients();
+        clients = ctx.clients();
         clients.useLocalStack();
         clients.defaultRegion(config.region());
         starter = new WorkflowStarter(clients, config);
       }
       return new LocalRunner(
               config, file.path(), ctx.localState(), endpoint, ctx.env(), ctx.out().out(), giveUp)
-          .withWorkflows(starter)
+          .withWorkflows(starter, clients)
           .run(stop);
     } finally {
       stopped.countDown();

@@ -129,13 +129,19 @@ class VideoWorkflowIT {
     cli().run("local", "down");
   }
 
-  /** The reference pipeline and its state machine, with a 5 s heartbeat. */
+  /**
+   * The reference pipeline and its state machine, with a 5 s heartbeat and a 500 KB heavy limit.
+   */
   Path pipeline() throws IOException {
     Files.copy(Path.of("../config/video.asl.json"), configDir.resolve("video.asl.json"));
     String yaml = Files.readString(Path.of("../config/pipeline.yaml"));
-    assertThat(yaml).contains("heartbeat: 60s");
+    assertThat(yaml).contains("heartbeat: 60s", "heavyAbove: 1GB");
     Path file = configDir.resolve("pipeline.yaml");
-    Files.writeString(file, yaml.replace("heartbeat: 60s", "heartbeat: 5s"));
+    // the 720p clip (690 KB) and the long one go to the heavy worker, the portrait one (94 KB) not
+    Files.writeString(
+        file,
+        yaml.replace("heartbeat: 60s", "heartbeat: 5s")
+            .replace("heavyAbove: 1GB", "heavyAbove: 500KB"));
     return file;
   }
 
@@ -148,7 +154,8 @@ class VideoWorkflowIT {
         cli().run("local", "up", "--port", Integer.toString(port), "-f", pipeline().toString());
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(up.err())
-        .contains("runner: video-steps -> video handler", "runner: video-heavy -> video handler")
+        .contains(
+            "runner: video-steps -> video handler", "runner: video-heavy -> video heavy worker")
         .contains("workflow video: rule process-videos starts it");
     GlobalOptions options = new GlobalOptions();
     new CommandLine(options).parseArgs("--local");
@@ -210,6 +217,19 @@ class VideoWorkflowIT {
                   .map(r -> prices.attempt(r).get("stepfunctions"))
                   .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
           .isEqualByComparingTo("0.000125");
+      // past heavyAbove, the clip's transcode ran on the heavy worker (its task's size recorded),
+      // the portrait one's on the Lambda stand-in
+      assertThat(
+              clip.stream()
+                  .filter(r -> r.processor().equals("video.transcode"))
+                  .findFirst()
+                  .orElseThrow()
+                  .vcpu())
+          .isEqualTo(4.0);
+      assertThat(trail.history(BUCKET, "uploads/videos/portrait.mp4", null))
+          .filteredOn(r -> r.processor().equals("video.transcode"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.vcpu()).isNull());
       AuditRecord meta =
           clip.stream()
               .filter(r -> r.processor().equals("video.metadata"))
@@ -375,7 +395,8 @@ class VideoWorkflowIT {
   }
 
   @Test
-  void aWorkerKilledMidTranscodeIsRetriedByTheWorkflowAndTheNextAttemptFinishes() throws Exception {
+  void theHeavyWorkerKilledMidTranscodeIsRetriedByTheWorkflowAndTheNextAttemptFinishes()
+      throws Exception {
     try (ClientFactory aws = up()) {
       String key = "uploads/videos/long.mp4";
       upload(aws, key, "long.mp4");
@@ -391,11 +412,13 @@ class VideoWorkflowIT {
       long pid =
           new LocalState(state)
               .runner().orElseThrow().workers().stream()
-                  .filter(w -> w.queue().equals("video-steps"))
+                  .filter(w -> w.queue().equals("video-heavy"))
                   .findFirst()
                   .orElseThrow()
                   .pid();
-      ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL: no goodbye, no heartbeat
+      // the heavy worker (the 39 MB clip is past heavyAbove): SIGKILL, no goodbye, no heartbeat;
+      // the runner starts it again, as ECS replaces a task that died
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       await(aws, 1);
 
       assertThat(executions(aws))

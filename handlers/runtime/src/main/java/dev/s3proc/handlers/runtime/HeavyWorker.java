@@ -42,6 +42,9 @@ public final class HeavyWorker {
   private final int memoryMb;
   private final double vcpu;
 
+  /** Whether a message is being worked on (a stop then lets it finish). */
+  final AtomicBoolean busy = new AtomicBoolean();
+
   /** The worker's own lines, as JSON log lines beside the handler's (the task's awslogs stream). */
   private final Telemetry telemetry = new Telemetry(System.out, "heavy-worker");
 
@@ -68,26 +71,57 @@ public final class HeavyWorker {
         (ProcessorHandler) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
     SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     AtomicBoolean stop = new AtomicBoolean();
+    HeavyWorker worker =
+        new HeavyWorker(
+            sqs,
+            queueUrl,
+            handler,
+            Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_TIMEOUT", "14400"))),
+            Integer.parseInt(env.getOrDefault("MEMORY_MB", "16384")),
+            Double.parseDouble(env.getOrDefault("VCPU", "4")));
     Thread main = Thread.currentThread();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   stop.set(true);
+                  if (!worker.busy.get()) {
+                    return; // waiting for work: nothing to finish
+                  }
                   try {
                     main.join(Duration.ofSeconds(110).toMillis()); // ECS's stopTimeout is 120 s
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
                 }));
-    new HeavyWorker(
-            sqs,
-            queueUrl,
-            handler,
-            Duration.ofSeconds(Long.parseLong(env.getOrDefault("TASK_TIMEOUT", "14400"))),
-            Integer.parseInt(env.getOrDefault("MEMORY_MB", "16384")),
-            Double.parseDouble(env.getOrDefault("VCPU", "4")))
-        .run(stop);
+    watchRunner(env.get("S3PROC_RUNNER_PID"), stop);
+    worker.run(stop);
+  }
+
+  /**
+   * Locally, s3proc's runner starts this worker as ECS would; when the runner is gone (however it
+   * went), the worker stops taking work, as the runner's other workers do.
+   */
+  private static void watchRunner(String runnerPid, AtomicBoolean stop) {
+    if (runnerPid == null || runnerPid.isBlank()) {
+      return;
+    }
+    long runner = Long.parseLong(runnerPid.strip());
+    Thread watch =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                if (parent != runner) {
+                  stop.set(true);
+                  return;
+                }
+                sleep(500);
+              }
+            },
+            "s3proc-runner-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   private static String required(Map<String, String> env, String name) {
@@ -110,6 +144,16 @@ public final class HeavyWorker {
               return t;
             });
     long backoffMs = 1000;
+    telemetry.log(
+        "INFO",
+        "heavy worker ready",
+        Map.of(
+            "queueUrl",
+            queueUrl,
+            "memoryMb",
+            Integer.toString(memoryMb),
+            "vcpu",
+            Double.toString(vcpu)));
     try {
       while (!stop.get()) {
         List<Message> messages;
@@ -143,6 +187,7 @@ public final class HeavyWorker {
 
   /** One message: held invisible while the handler works, deleted unless it failed. */
   void work(Message m, ScheduledExecutorService holder) {
+    busy.set(true);
     var hold =
         holder.scheduleAtFixedRate(
             () -> {
@@ -190,6 +235,7 @@ public final class HeavyWorker {
           Map.of("messageId", m.messageId(), "error", String.valueOf(e)));
     } finally {
       hold.cancel(false);
+      busy.set(false);
     }
   }
 
