@@ -90,7 +90,7 @@ final class Requeuer {
           .startExecution(
               r ->
                   r.stateMachineArn(names().stateMachineArn(w))
-                      .name(dev.s3proc.cli.local.WorkflowStarter.executionName(input))
+                      .name(LiveStateReader.Names.executionName(input))
                       .input(input));
       return new Sent(f.key(), f.target(), null);
     } catch (software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException e) {

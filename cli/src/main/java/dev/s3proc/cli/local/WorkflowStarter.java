@@ -1,18 +1,14 @@
 package dev.s3proc.cli.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.cli.rules.LiveStateReader;
 import dev.s3proc.cli.rules.NotificationPlanner;
 import dev.s3proc.core.config.PipelineConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -134,7 +130,7 @@ public final class WorkflowStarter {
               .receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
               .messages();
       for (Message m : messages) {
-        String name = executionName(m.body());
+        String name = LiveStateReader.Names.executionName(m.body());
         try {
           clients.sfn().startExecution(r -> r.stateMachineArn(machine).name(name).input(m.body()));
           started++;
@@ -161,40 +157,5 @@ public final class WorkflowStarter {
         .map(s -> s.stateMachineArn())
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("state machine " + name + " does not exist"));
-  }
-
-  /**
-   * One name per object version and event: bucket, key, version and sequencer hashed (a name is at
-   * most 80 characters), with the key's last part kept readable.
-   */
-  public static String executionName(String eventJson) {
-    String identity;
-    String readable = "object";
-    try {
-      JsonNode d = JSON.readTree(eventJson).path("detail");
-      String key = d.path("object").path("key").asText();
-      identity =
-          d.path("bucket").path("name").asText()
-              + "/"
-              + key
-              + "@"
-              + d.path("object").path("version-id").asText("")
-              + "#"
-              + d.path("object").path("sequencer").asText("")
-              // moto gives every event the same sequencer: the ETag tells two uploads apart
-              + "#"
-              + d.path("object").path("etag").asText(d.path("object").path("eTag").asText(""));
-      String last = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9_-]", "-");
-      readable = last.isEmpty() ? readable : last.substring(0, Math.min(40, last.length()));
-    } catch (java.io.IOException e) {
-      identity = eventJson;
-    }
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return readable + "-" + HexFormat.of().formatHex(h, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

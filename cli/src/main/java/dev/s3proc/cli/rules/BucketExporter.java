@@ -12,7 +12,14 @@ import java.util.Map;
 
 /** Turns a bucket's live notification configuration into a pipeline document. */
 public final class BucketExporter {
+  /** An s3proc handler's class, whose package names its processor. */
+  private static final java.util.regex.Pattern HANDLER =
+      java.util.regex.Pattern.compile("dev\\.s3proc\\.handlers\\.(\\w+)\\..*");
+
   private final ClientFactory clients;
+
+  /** The topic the exported workflows publish their results to (from their definitions). */
+  private String resultsTopic;
 
   public BucketExporter(ClientFactory clients) {
     this.clients = clients;
@@ -24,6 +31,7 @@ public final class BucketExporter {
   public record Exported(boolean exists, Map<String, Object> document, List<String> notes) {}
 
   public Exported export(String bucketName, String pipelineName) {
+    resultsTopic = null;
     LiveStateReader reader = new LiveStateReader(clients);
     LiveState.Bucket bucket = reader.bucket(bucketName);
     if (!bucket.exists()) {
@@ -73,7 +81,7 @@ public final class BucketExporter {
       if (local
           && n.type() == dev.s3proc.core.config.PipelineConfig.TargetType.QUEUE
           && !queues.containsKey(ref)) {
-        queueSpec(reader.queue(ref)).ifPresent(spec -> queues.put(ref, spec));
+        exportQueue(reader, ref, queues);
       }
     }
     Map<String, Object> workflows = new LinkedHashMap<>();
@@ -113,6 +121,9 @@ public final class BucketExporter {
     }
     if (!workflows.isEmpty()) {
       doc.put("workflows", workflows);
+    }
+    if (resultsTopic != null) {
+      doc.put("results", Map.of("topic", resultsTopic)); // where the workflows announce results
     }
     return new Exported(true, doc, notes);
   }
@@ -215,6 +226,12 @@ public final class BucketExporter {
       String definition =
           clients.sfn().describeStateMachine(r -> r.stateMachineArn(machineArn)).definition();
       for (JsonNode state : NotificationPlanner.tree(definition).path("States")) {
+        String topic = state.path("Parameters").path("TopicArn").asText("");
+        if (state.path("Resource").asText().equals("arn:aws:states:::sns:publish")
+            && !topic.isEmpty()
+            && resultsTopic == null) {
+          resultsTopic = topic.substring(topic.lastIndexOf(':') + 1);
+        }
         String url = state.path("Parameters").path("QueueUrl").asText("");
         if (state.path("Resource").asText().endsWith(".waitForTaskToken")
             && !url.isEmpty()
@@ -235,7 +252,7 @@ public final class BucketExporter {
     }
     for (String q : names) {
       if (!queues.containsKey(q)) {
-        queueSpec(reader.queue(q)).ifPresent(qs -> queues.put(q, qs));
+        exportQueue(reader, q, queues);
       }
     }
     notes.add(
@@ -245,7 +262,11 @@ public final class BucketExporter {
             + workflow
             + ".asl.json (aws stepfunctions describe-state-machine --state-machine-arn "
             + machineArn
-            + " --query definition --output text), and give its queues their processor");
+            + " --query definition --output text)"
+            + (names.stream().allMatch(q -> queueHasProcessor(queues, q))
+                ? ""
+                : ", and give its queues the processor that runs its steps (no Lambda consumes"
+                    + " them here)"));
     return spec;
   }
 
@@ -260,6 +281,54 @@ public final class BucketExporter {
   private static String sanitize(String id) {
     String s = id.replaceAll("[^A-Za-z0-9._-]", "-");
     return s.isEmpty() || !Character.isLetterOrDigit(s.charAt(0)) ? "r" + s : s;
+  }
+
+  private static boolean queueHasProcessor(Map<String, Object> queues, String name) {
+    return queues.get(name) instanceof Map<?, ?> spec && spec.containsKey("processor");
+  }
+
+  /** A queue's settings, and its processor when an s3proc handler consumes it on Lambda. */
+  private void exportQueue(LiveStateReader reader, String name, Map<String, Object> queues) {
+    LiveState.Queue q = reader.queue(name);
+    queueSpec(q)
+        .ifPresent(
+            spec -> {
+              Map<String, Object> withProcessor = new LinkedHashMap<>();
+              processor(q.attributes().get("QueueArn"))
+                  .ifPresent(p -> withProcessor.put("processor", p));
+              withProcessor.putAll(spec);
+              queues.put(name, withProcessor);
+            });
+  }
+
+  /**
+   * The processor whose handler consumes a queue: its event source mapping's function's handler,
+   * when it is one of s3proc's ({@code dev.s3proc.handlers.<processor>.*}).
+   */
+  private java.util.Optional<String> processor(String queueArn) {
+    if (queueArn == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      for (var m :
+          clients
+              .lambda()
+              .listEventSourceMappingsPaginator(r -> r.eventSourceArn(queueArn))
+              .eventSourceMappings()) {
+        String handler =
+            clients
+                .lambda()
+                .getFunctionConfiguration(r -> r.functionName(m.functionArn()))
+                .handler();
+        var match = HANDLER.matcher(handler == null ? "" : handler);
+        if (match.matches()) {
+          return java.util.Optional.of(match.group(1));
+        }
+      }
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      // no mapping to read (no Lambda here): the queue is exported without a processor
+    }
+    return java.util.Optional.empty();
   }
 
   private static java.util.Optional<Map<String, Object>> queueSpec(LiveState.Queue q) {

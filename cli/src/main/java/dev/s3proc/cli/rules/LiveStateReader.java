@@ -416,6 +416,44 @@ public final class LiveStateReader {
       return Arn.sqs(partition, config.region(), account, name);
     }
 
+    /**
+     * A workflow execution's name for an S3 event as EventBridge delivers it: one per object
+     * version and event (the local runner starts executions with it; a requeue by audit reconcile
+     * uses the same): bucket, key, version and sequencer hashed (a name is at most 80 characters),
+     * with the key's last part kept readable.
+     */
+    public static String executionName(String eventJson) {
+      com.fasterxml.jackson.databind.JsonNode d =
+          NotificationPlanner.tree(eventJson).path("detail");
+      String identity = eventJson;
+      String readable = "object";
+      if (d.isObject()) {
+        com.fasterxml.jackson.databind.JsonNode o = d.path("object");
+        String key = o.path("key").asText();
+        identity =
+            d.path("bucket").path("name").asText()
+                + "/"
+                + key
+                + "@"
+                + o.path("version-id").asText("")
+                + "#"
+                + o.path("sequencer").asText("")
+                // moto gives every event the same sequencer: the ETag tells two uploads apart
+                + "#"
+                + o.path("etag").asText(o.path("eTag").asText(""));
+        String last = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9_-]", "-");
+        readable = last.isEmpty() ? readable : last.substring(0, Math.min(40, last.length()));
+      }
+      try {
+        byte[] h =
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return readable + "-" + java.util.HexFormat.of().formatHex(h, 0, 16);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     /** The state machine of a workflow under workflows:. */
     public String stateMachineArn(PipelineConfig.Workflow w) {
       return "arn:"

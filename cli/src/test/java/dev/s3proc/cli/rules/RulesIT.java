@@ -341,8 +341,22 @@ class RulesIT {
             "queue: foreign-q",
             "visibilityTimeout: 30m");
 
+    // as the export's note says: the workflow's definition saved beside it, and its queues given
+    // the processor that runs its steps (no Lambda consumes them on moto to tell)
+    assertThat(r.err())
+        .contains(
+            "workflow video: save its state machine beside the pipeline file as video.asl.json")
+        .contains("give its queues the processor that runs its steps");
+    var machine = aws.sfn().listStateMachines().stateMachines().get(0).stateMachineArn();
+    Files.writeString(
+        tmp.resolve("video.asl.json"),
+        aws.sfn().describeStateMachine(m -> m.stateMachineArn(machine)).definition());
     Path exported = tmp.resolve("exported.yaml");
-    Files.writeString(exported, r.out());
+    Files.writeString(
+        exported,
+        r.out()
+            .replace("  video-steps:\n", "  video-steps:\n    processor: video\n")
+            .replace("  video-heavy:\n", "  video-heavy:\n    processor: video\n"));
     var loaded = PipelineLoader.load(exported);
     assertThat(loaded.errors()).isEmpty();
     assertThat(loaded.config().buckets().get(0).rules()).hasSize(6);

@@ -153,6 +153,7 @@ class WorkflowRulesIT {
     assertThat(video.path("heavyQueue").asText()).isEqualTo("video-heavy");
     assertThat(doc.path("queues").path("video-heavy").path("dlq").path("name").asText())
         .isEqualTo("video-heavy-dlq");
+    assertThat(doc.path("results").path("topic").asText()).isEqualTo("processing-results");
     assertThat(export.err())
         .contains(
             "workflow video: save its state machine beside the pipeline file as video.asl.json")

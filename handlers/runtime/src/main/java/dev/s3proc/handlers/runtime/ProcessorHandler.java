@@ -336,6 +336,10 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
               Tree.text(task, "workflow", e.configurationId()),
               e.details());
       int attempt = (int) Tree.number(task, "retry", 0) + 1;
+      // the state's Retry says how many retries it has (maxRetries beside it): a transient failure
+      // of the last one is final, and the workflow's Catch dead-letters the file
+      long maxRetries = Tree.number(task, "maxRetries", -1);
+      boolean lastTry = maxRetries >= 0 && attempt > maxRetries;
       AttemptRunner.Outcome o =
           runner.run(
               event,
@@ -343,7 +347,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
               context,
               first,
               true,
-              false,
+              lastTry,
               new AttemptRunner.Step(
                   step, heartbeat, () -> sfn.get().heartbeat(taskToken), counts(task, attempt)));
       switch (o.kind()) {
