@@ -25,7 +25,8 @@ public final class OutputKeys {
           "image", List.of("thumbnails/", "web/"),
           "document", List.of("text/", "previews/"),
           "validate", List.of(),
-          "video", List.of("videos/"));
+          "video", List.of("videos/"),
+          "pii", List.of("pii/"));
 
   private OutputKeys() {}
 
@@ -37,6 +38,11 @@ public final class OutputKeys {
   /** {@code videos/<KEY>/<NAME>}: a video's rendition ({@code 720p.mp4}) or poster. */
   public static String video(String sourceKey, String name) {
     return "videos/" + encode(sourceKey) + "/" + name;
+  }
+
+  /** {@code pii/<KEY>.json}: where personal data was found in the object (never the values). */
+  public static String pii(String sourceKey) {
+    return "pii/" + encode(sourceKey) + ".json";
   }
 
   /** {@code web/<KEY>.<EXT>}: the picture optimised for the web. */
