@@ -63,6 +63,13 @@ public final class PiiScanner {
   private static final Pattern SSN =
       Pattern.compile("(?<![\\d-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\d-])");
 
+  /** A stretch that could hold a phone number: digits, separators, a leading + or (. */
+  private static final Pattern PHONE_CANDIDATE = Pattern.compile("[+(]?\\d[\\d ().\\-/]*\\d\\)?");
+
+  /** A date or a time stamp's date: never a phone number, often phone-shaped. */
+  private static final Pattern DATE =
+      Pattern.compile("\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}(?!\\d)");
+
   /** Where an IBAN can start: a country code and two check digits, at a word's start. */
   private static final Pattern IBAN = Pattern.compile("(?<![A-Za-z0-9])([A-Z]{2})\\d{2}");
 
@@ -118,7 +125,10 @@ public final class PiiScanner {
     List<int[]> taken = new ArrayList<>();
     List<Finding> found = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
-    Matcher m = EMAIL.matcher(line);
+    // cheap tests first: most lines of most texts can hold none of these
+    int lineDigits = digits(line);
+    boolean upper = line.chars().anyMatch(ch -> ch >= 'A' && ch <= 'Z');
+    Matcher m = EMAIL.matcher(line.indexOf('@') >= 0 ? line : "");
     while (m.find()) {
       if (!FILE_EXTENSIONS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
         add(
@@ -133,7 +143,7 @@ public final class PiiScanner {
             maskEmail(m.group()));
       }
     }
-    m = AWS_KEY.matcher(line);
+    m = AWS_KEY.matcher(upper && line.length() >= 20 ? line : "");
     while (m.find()) {
       add(
           found,
@@ -146,7 +156,7 @@ public final class PiiScanner {
           number,
           mask(m.group(), 4));
     }
-    m = IBAN.matcher(line);
+    m = IBAN.matcher(upper && lineDigits >= 2 ? line : "");
     while (m.find()) {
       int end = ibanEnd(line, m.start(), IBAN_LENGTHS.getOrDefault(m.group(1), 0));
       if (end > 0 && free(taken, m.start(), end)) {
@@ -158,7 +168,7 @@ public final class PiiScanner {
         }
       }
     }
-    m = CARD.matcher(line);
+    m = CARD.matcher(lineDigits >= 13 ? line : "");
     while (m.find()) {
       // the longest run first, then shorter ones ending at a separator: a card number followed
       // by other digits ("4111 1111 1111 1111 12 units") is still found
@@ -186,7 +196,7 @@ public final class PiiScanner {
         }
       }
     }
-    m = SSN.matcher(line);
+    m = SSN.matcher(lineDigits >= 9 ? line : "");
     while (m.find()) {
       if (free(taken, m.start(), m.end()) && validSsn(m.group(1), m.group(3), m.group(4))) {
         add(
@@ -201,19 +211,7 @@ public final class PiiScanner {
             "***-**-" + m.group(4));
       }
     }
-    // valid for its region and grouped as that region writes its numbers; not a bare run of
-    // digits, nor part of an identifier (INV-2026-065403)
-    for (PhoneNumberMatch p :
-        phones.findNumbers(
-            line, defaultRegion, PhoneNumberUtil.Leniency.STRICT_GROUPING, Long.MAX_VALUE)) {
-      String raw = p.rawString();
-      boolean written = raw.startsWith("+") || raw.matches(".*\\d[ ().-]+\\d.*|^\\(.*");
-      if (written && !inIdentifier(line, p.start(), p.end()) && free(taken, p.start(), p.end())) {
-        String digits = raw.replaceAll("\\D", "");
-        add(found, starts, taken, p.start(), p.end(), Type.PHONE, page, number, mask(digits, 2));
-      }
-    }
-    m = SECRET.matcher(line);
+    m = SECRET.matcher(line.length() >= 40 && lineDigits > 0 ? line : "");
     while (m.find()) {
       if (free(taken, m.start(), m.end()) && secretLooking(m.group())) {
         add(
@@ -228,13 +226,50 @@ public final class PiiScanner {
             mask(m.group(), 4));
       }
     }
-    // reading order
+    // phone numbers: valid for their region and grouped as that region writes them; not a bare run
+    // of digits, nor part of an identifier (INV-2026-065403). libphonenumber is the slow part, so
+    // it
+    // reads only the stretches that could hold one (7 digits or more, with separators between)
+    Matcher c = PHONE_CANDIDATE.matcher(lineDigits >= 7 ? line : "");
+    while (c.find()) {
+      String stretch = c.group();
+      int n = digits(stretch);
+      if (n < 7 || n > 17 || !written(stretch) || DATE.matcher(stretch).lookingAt()) {
+        continue;
+      }
+      for (PhoneNumberMatch p :
+          phones.findNumbers(
+              stretch, defaultRegion, PhoneNumberUtil.Leniency.STRICT_GROUPING, Long.MAX_VALUE)) {
+        int start = c.start() + p.start();
+        int end = c.start() + p.end();
+        String raw = p.rawString();
+        if (written(raw) && !inIdentifier(line, start, end) && free(taken, start, end)) {
+          String digits = raw.replaceAll("\\D", "");
+          add(found, starts, taken, start, end, Type.PHONE, page, number, mask(digits, 2));
+        }
+      }
+    }
+    order(found, starts, out);
+  }
+
+  /** Adds a line's findings to {@code out} in reading order. */
+  private static void order(List<Finding> found, List<Integer> starts, List<Finding> out) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < found.size(); i++) {
       order.add(i);
     }
     order.sort(Comparator.comparing(starts::get));
     order.forEach(i -> out.add(found.get(i)));
+  }
+
+  private static int digits(String line) {
+    int n = 0;
+    for (int i = 0; i < line.length(); i++) {
+      if (Character.isDigit(line.charAt(i))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static void add(
@@ -253,6 +288,21 @@ public final class PiiScanner {
     taken.add(new int[] {start, end});
     found.add(new Finding(type, page, line, masked));
     starts.add(start);
+  }
+
+  /** Written as a phone number is: with a leading + or (, or separators between its digits. */
+  static boolean written(String raw) {
+    if (raw.startsWith("+") || raw.startsWith("(")) {
+      return true;
+    }
+    for (int i = 1; i + 1 < raw.length(); i++) {
+      if (" ().-/".indexOf(raw.charAt(i)) >= 0
+          && Character.isDigit(raw.charAt(i - 1))
+          && (Character.isDigit(raw.charAt(i + 1)) || raw.charAt(i + 1) == '(')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
