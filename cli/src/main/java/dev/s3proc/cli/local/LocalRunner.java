@@ -122,8 +122,8 @@ public final class LocalRunner {
   }
 
   /**
-   * The queues the runner consumes: those a rule targets, or a workflow sends its steps to, that
-   * name a processor.
+   * The queues the runner consumes: those a rule targets, a workflow sends its steps to, or a
+   * fan-out topic delivers to, that name a processor.
    */
   public static List<PipelineConfig.Queue> consumed(PipelineConfig config) {
     Set<String> targeted = new HashSet<>();
@@ -146,6 +146,7 @@ public final class LocalRunner {
               targeted.add(w.queue());
               targeted.add(w.heavyQueue());
             });
+    config.topics().values().forEach(t -> targeted.addAll(t.subscribers()));
     return config.queues().values().stream()
         .filter(q -> q.processor() != null && targeted.contains(q.name()))
         .toList();

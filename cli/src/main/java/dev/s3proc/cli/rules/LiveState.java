@@ -57,7 +57,15 @@ public record LiveState(
     }
   }
 
-  public record Topic(String arn, boolean exists, String policy) {}
+  /**
+   * A topic; {@code subscriptions} are read for the topics under {@code topics:} only (empty for
+   * the others).
+   */
+  public record Topic(
+      String arn, boolean exists, String policy, List<Subscription> subscriptions) {}
+
+  /** A topic's subscription: {@code raw} is its RawMessageDelivery. */
+  public record Subscription(String arn, String protocol, String endpoint, boolean raw) {}
 
   /**
    * A Lambda function; {@code timeoutSeconds} is 0 when it does not exist. {@link #consumers()}

@@ -99,6 +99,12 @@ public final class LiveStateReader {
             names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, config.results().topic()));
         topics.computeIfAbsent(arn, a -> CompletableFuture.supplyAsync(() -> topic(a), pool));
       }
+      for (PipelineConfig.Topic t : config.topics().values()) {
+        // a fan-out topic: read with its subscriptions (put first, so a rule's target of the same
+        // name is read once, with them)
+        String arn = names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, t.name()));
+        topics.put(arn, CompletableFuture.supplyAsync(() -> topicWithSubscriptions(arn), pool));
+      }
       Map<String, CompletableFuture<List<LiveState.Function>>> consumers = new LinkedHashMap<>();
       for (PipelineConfig.Queue q : config.queues().values()) {
         if (q.processor() != null) {
@@ -257,10 +263,36 @@ public final class LiveStateReader {
     try {
       Map<String, String> attributes =
           clients.sns().getTopicAttributes(r -> r.topicArn(arn)).attributes();
-      return new LiveState.Topic(arn, true, attributes.get("Policy"));
+      return new LiveState.Topic(arn, true, attributes.get("Policy"), List.of());
     } catch (NotFoundException e) {
-      return new LiveState.Topic(arn, false, null);
+      return new LiveState.Topic(arn, false, null, List.of());
     }
+  }
+
+  /** A topic and its subscriptions, each with its RawMessageDelivery. */
+  private LiveState.Topic topicWithSubscriptions(String arn) {
+    LiveState.Topic topic = topic(arn);
+    if (!topic.exists()) {
+      return topic;
+    }
+    List<LiveState.Subscription> subscriptions = new ArrayList<>();
+    for (var s :
+        clients.sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions()) {
+      if (s.subscriptionArn() == null || !s.subscriptionArn().startsWith("arn:")) {
+        continue; // PendingConfirmation: not a subscription yet
+      }
+      boolean raw =
+          "true"
+              .equalsIgnoreCase(
+                  clients
+                      .sns()
+                      .getSubscriptionAttributes(r -> r.subscriptionArn(s.subscriptionArn()))
+                      .attributes()
+                      .get("RawMessageDelivery"));
+      subscriptions.add(
+          new LiveState.Subscription(s.subscriptionArn(), s.protocol(), s.endpoint(), raw));
+    }
+    return new LiveState.Topic(arn, true, topic.policy(), List.copyOf(subscriptions));
   }
 
   private LiveState.Function function(String arn) {

@@ -56,6 +56,7 @@ public final class NotificationPlanner {
     queues();
     topics();
     resultsTopic();
+    subscriptions();
     functions();
     table();
     alarms();
@@ -114,12 +115,17 @@ public final class NotificationPlanner {
         desired.put("MessageRetentionPeriod", Long.toString(dlqOf.retention().toSeconds()));
       }
       Set<String> buckets = bucketsByQueue.getOrDefault(names.queueArn(name), Set.of());
+      List<String> fanOut = topicsSubscribing(name);
       LiveState.Queue current = live.queues().get(name);
-      if (!buckets.isEmpty()) {
-        String policy =
-            mergePolicy(
-                current == null ? null : current.attributes().get("Policy"),
+      if (!buckets.isEmpty() || !fanOut.isEmpty()) {
+        List<ObjectNode> statements =
+            new ArrayList<>(
                 statements(buckets, "s3.amazonaws.com", "sqs:SendMessage", names.queueArn(name)));
+        for (String topic : fanOut) {
+          statements.add(topicStatement(topic, names.queueArn(name)));
+        }
+        String policy =
+            mergePolicy(current == null ? null : current.attributes().get("Policy"), statements);
         if (policy != null) {
           desired.put("Policy", policy);
         }
@@ -199,7 +205,7 @@ public final class NotificationPlanner {
     return switch (key) {
       case "VisibilityTimeout", "MessageRetentionPeriod" ->
           Durations.format(java.time.Duration.ofSeconds(Long.parseLong(value)));
-      case "Policy" -> "allow S3 to deliver (statements " + ownedSids(value) + ")";
+      case "Policy" -> "allow S3 or a topic to deliver (statements " + ownedSids(value) + ")";
       case "RedrivePolicy" -> {
         JsonNode n = tree(value);
         yield "to "
@@ -213,6 +219,94 @@ public final class NotificationPlanner {
   }
 
   // ---- topics and functions ------------------------------------------------------------------
+
+  /** The fan-out topics this queue is a subscriber of, by name. */
+  private List<String> topicsSubscribing(String queue) {
+    return config.topics().values().stream()
+        .filter(t -> t.subscribers().contains(queue))
+        .map(PipelineConfig.Topic::name)
+        .toList();
+  }
+
+  /** Lets one topic, and only it, send to a queue (aws:SourceArn). */
+  private ObjectNode topicStatement(String topic, String queueArn) {
+    ObjectNode st = JSON.createObjectNode();
+    st.put("Sid", names.statementPrefix() + "topic." + topic);
+    st.put("Effect", "Allow");
+    st.putObject("Principal").put("Service", "sns.amazonaws.com");
+    st.put("Action", "sqs:SendMessage");
+    st.put("Resource", queueArn);
+    st.putObject("Condition")
+        .putObject("ArnEquals")
+        .put("aws:SourceArn", names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, topic)));
+    return st;
+  }
+
+  /**
+   * Each fan-out topic's subscriptions: its subscriber queues subscribed (RawMessageDelivery as the
+   * file says), a queue of this pipeline no longer listed unsubscribed; a subscription to anything
+   * else (another team's queue, an e-mail address) is left as it is.
+   */
+  private void subscriptions() {
+    for (PipelineConfig.Topic t : config.topics().values()) {
+      String arn = names.targetArn(new PipelineConfig.Target(TargetType.TOPIC, t.name()));
+      LiveState.Topic topic = live.topics().get(arn);
+      boolean planned =
+          changes.stream().anyMatch(c -> c.resource().equals("topic") && c.name().equals(t.name()));
+      if ((topic == null || !topic.exists()) && !planned) {
+        changes.add(
+            new Change(
+                Action.CREATE,
+                "topic",
+                t.name(),
+                List.of("standard SNS topic: fans out to " + String.join(", ", t.subscribers())),
+                new Plan.CreateTopic(t.name())));
+      }
+      List<LiveState.Subscription> current = topic == null ? List.of() : topic.subscriptions();
+      for (String q : t.subscribers()) {
+        String queueArn = names.queueArn(q);
+        var existing =
+            current.stream()
+                .filter(s -> s.protocol().equals("sqs") && s.endpoint().equals(queueArn))
+                .findFirst();
+        if (existing.isEmpty()) {
+          changes.add(
+              new Change(
+                  Action.CREATE,
+                  "subscription",
+                  t.name() + " -> " + q,
+                  List.of(
+                      "sqs "
+                          + queueArn
+                          + (t.rawDelivery() ? ", raw message delivery" : ", in SNS's envelope")),
+                  new Plan.Subscribe(arn, queueArn, t.rawDelivery())));
+        } else if (existing.get().raw() != t.rawDelivery()) {
+          changes.add(
+              new Change(
+                  Action.UPDATE,
+                  "subscription",
+                  t.name() + " -> " + q,
+                  List.of("RawMessageDelivery: " + existing.get().raw() + " -> " + t.rawDelivery()),
+                  new Plan.SetRawDelivery(existing.get().arn(), t.rawDelivery())));
+        }
+      }
+      Set<String> ours = new java.util.HashSet<>();
+      names.managedQueueNames().forEach(q -> ours.add(names.queueArn(q)));
+      for (LiveState.Subscription s : current) {
+        boolean listed =
+            t.subscribers().stream().anyMatch(q -> names.queueArn(q).equals(s.endpoint()));
+        if (s.protocol().equals("sqs") && ours.contains(s.endpoint()) && !listed) {
+          changes.add(
+              new Change(
+                  Action.DELETE,
+                  "subscription",
+                  t.name() + " -> " + s.endpoint().substring(s.endpoint().lastIndexOf(':') + 1),
+                  List.of("no longer a subscriber in the pipeline file"),
+                  new Plan.Unsubscribe(s.arn())));
+        }
+      }
+    }
+  }
 
   /** The topic every finished attempt is announced on: created when missing. */
   private void resultsTopic() {

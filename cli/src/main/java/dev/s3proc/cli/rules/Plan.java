@@ -91,6 +91,12 @@ public record Plan(
 
   record CreateTopic(String name) {}
 
+  record Subscribe(String topicArn, String queueArn, boolean raw) {}
+
+  record SetRawDelivery(String subscriptionArn, boolean raw) {}
+
+  record Unsubscribe(String subscriptionArn) {}
+
   record SetTopicPolicy(String topicArn, String policy) {}
 
   record LambdaPermission(

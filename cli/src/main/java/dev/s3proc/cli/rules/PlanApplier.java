@@ -81,6 +81,26 @@ public final class PlanApplier {
       clients.sqs().setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(q.attributes()));
     } else if (p instanceof Plan.CreateTopic t) {
       clients.sns().createTopic(r -> r.name(t.name()));
+    } else if (p instanceof Plan.Subscribe sub) {
+      clients
+          .sns()
+          .subscribe(
+              r ->
+                  r.topicArn(sub.topicArn())
+                      .protocol("sqs")
+                      .endpoint(sub.queueArn())
+                      .attributes(Map.of("RawMessageDelivery", Boolean.toString(sub.raw())))
+                      .returnSubscriptionArn(true));
+    } else if (p instanceof Plan.SetRawDelivery raw) {
+      clients
+          .sns()
+          .setSubscriptionAttributes(
+              r ->
+                  r.subscriptionArn(raw.subscriptionArn())
+                      .attributeName("RawMessageDelivery")
+                      .attributeValue(Boolean.toString(raw.raw())));
+    } else if (p instanceof Plan.Unsubscribe u) {
+      clients.sns().unsubscribe(r -> r.subscriptionArn(u.subscriptionArn()));
     } else if (p instanceof Plan.SetTopicPolicy t) {
       clients
           .sns()

@@ -77,6 +77,9 @@ public class ValidateCommand implements Callable<Integer> {
                 + (config.workflows().isEmpty()
                     ? ""
                     : ", " + config.workflows().size() + " workflow(s)")
+                + (config.topics().isEmpty()
+                    ? ""
+                    : ", " + config.topics().size() + " fan-out topic(s)")
                 + (result.warnings().isEmpty()
                     ? ""
                     : ", " + result.warnings().size() + " warning(s)"));

@@ -195,7 +195,93 @@ class RulesIT {
             "s3proc.media-ingest.video-steps.oldest-age",
             "s3proc.media-ingest.video-heavy-dlq.depth",
             "s3proc.media-ingest.video-heavy.oldest-age",
+            "s3proc.media-ingest.compliance-validate-dlq.depth",
+            "s3proc.media-ingest.compliance-validate.oldest-age",
+            "s3proc.media-ingest.compliance-pii-dlq.depth",
+            "s3proc.media-ingest.compliance-pii.oldest-age",
             "s3proc.media-ingest.video.executions-failed");
+  }
+
+  @Test
+  void theFanOutTopicIsWiredToItsSubscribersAndAForeignSubscriptionSurvives() throws IOException {
+    createBuckets();
+    String topicArn = "arn:aws:sns:us-east-1:123456789012:compliance-fanout";
+    // another team's tap on the same topic: not s3proc's to touch
+    aws.sns().createTopic(r -> r.name("compliance-fanout"));
+    aws.sqs().createQueue(r -> r.queueName("audit-tap"));
+    aws.sns()
+        .subscribe(
+            r ->
+                r.topicArn(topicArn)
+                    .protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:123456789012:audit-tap"));
+
+    Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString());
+    assertThat(plan.out())
+        .contains(
+            "+ create subscription compliance-fanout -> compliance-validate",
+            "+ create subscription compliance-fanout -> compliance-pii",
+            "raw message delivery")
+        .doesNotContain("audit-tap");
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+
+    var subscriptions =
+        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions();
+    assertThat(subscriptions)
+        .extracting(x -> x.endpoint().replaceAll(".*:", ""))
+        .containsExactlyInAnyOrder("audit-tap", "compliance-validate", "compliance-pii");
+    for (var x : subscriptions) {
+      if (!x.endpoint().endsWith("audit-tap")) {
+        assertThat(
+                aws.sns()
+                    .getSubscriptionAttributes(r -> r.subscriptionArn(x.subscriptionArn()))
+                    .attributes())
+            .containsEntry("RawMessageDelivery", "true");
+      }
+    }
+    String pii = aws.sqs().getQueueUrl(r -> r.queueName("compliance-pii")).queueUrl();
+    assertThat(
+            aws.sqs()
+                .getQueueAttributes(r -> r.queueUrl(pii).attributeNames(QueueAttributeName.POLICY))
+                .attributesAsStrings()
+                .get("Policy"))
+        .as("the topic, and only it, may send")
+        .contains("sns.amazonaws.com", "aws:SourceArn", topicArn);
+    assertThat(s3proc("rules", "plan", "-f", PIPELINE.toString()).out()).contains("No changes.");
+
+    // an upload under the prefix reaches every subscriber, as S3 sent it (raw delivery)
+    String key = "uploads/compliance/q3 customers.csv";
+    aws.s3().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("id,email\n"));
+    for (String q : List.of("compliance-validate", "compliance-pii")) {
+      String url = aws.sqs().getQueueUrl(r -> r.queueName(q)).queueUrl();
+      List<Message> got =
+          aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+      assertThat(got)
+          .as(q + ": the upload's event (beside S3's test event of the configuration)")
+          .filteredOn(m -> !m.body().contains("s3:TestEvent"))
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m.body())
+                      .contains("\"Records\"", "q3+customers.csv")
+                      .doesNotContain("\"TopicArn\""));
+    }
+
+    // a subscriber dropped from the file is unsubscribed; the tap stays
+    Path fewer = tmp.resolve("fewer.yaml");
+    Files.copy(PIPELINE.resolveSibling("video.asl.json"), tmp.resolve("video.asl.json"));
+    Files.writeString(
+        fewer,
+        Files.readString(PIPELINE)
+            .replace(
+                "subscribers: [compliance-validate, compliance-pii]",
+                "subscribers: [compliance-validate]"));
+    Cli.Result drop = s3proc("rules", "plan", "-f", fewer.toString());
+    assertThat(drop.out()).contains("- delete subscription compliance-fanout -> compliance-pii");
+    assertThat(s3proc("rules", "apply", "-f", fewer.toString(), "--yes").exitCode()).isZero();
+    assertThat(aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions())
+        .extracting(x -> x.endpoint().replaceAll(".*:", ""))
+        .containsExactlyInAnyOrder("audit-tap", "compliance-validate");
   }
 
   @Test

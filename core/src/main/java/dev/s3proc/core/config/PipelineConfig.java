@@ -19,7 +19,18 @@ public record PipelineConfig(
     Budget budget,
     Outputs outputs,
     Results results,
-    Map<String, Workflow> workflows) {
+    Map<String, Workflow> workflows,
+    Map<String, Topic> topics) {
+
+  /**
+   * A topic's fan-out under {@code topics:}: the queues subscribed to it, each with its processor
+   * and DLQ ({@code rules apply} subscribes them and lets the topic, and only it, send to them).
+   *
+   * @param rawDelivery whether SNS delivers the S3 event as it is (true) or wrapped in its
+   *     envelope; the handlers read both
+   */
+  public record Topic(
+      String name, List<String> subscribers, boolean rawDelivery, Position position) {}
 
   /** The notification-configuration id prefix that marks what this pipeline owns. */
   public String ownedIdPrefix() {

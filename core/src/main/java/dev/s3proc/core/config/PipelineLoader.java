@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ public final class PipelineLoader {
           "budget",
           "outputs",
           "results",
-          "workflows");
+          "workflows",
+          "topics");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "events", "filter", "target");
@@ -226,6 +228,7 @@ public final class PipelineLoader {
     PipelineConfig.Results results = results(top.get("results"));
     Map<String, PipelineConfig.Workflow> workflows =
         workflows(top.get("workflows"), queues, results);
+    Map<String, PipelineConfig.Topic> topics = topics(top.get("topics"), queues, buckets);
     crossChecks(buckets, queues);
     workflowRules(buckets, workflows, outputs);
     OutputLoops.check(buckets, queues, outputs, this::error, this::warning);
@@ -238,7 +241,115 @@ public final class PipelineLoader {
         budget(top.get("budget")),
         outputs,
         results,
-        workflows);
+        workflows,
+        topics);
+  }
+
+  // ---- topics: fan-out ---------------------------------------------------------------------
+
+  private static final Set<String> TOPIC_KEYS = Set.of("subscribers", "rawDelivery");
+
+  /** Each topic's subscribers: queues under queues:, each with a DLQ (and a processor). */
+  private Map<String, PipelineConfig.Topic> topics(
+      NodeTuple entry, Map<String, Queue> queues, List<Bucket> buckets) {
+    Map<String, PipelineConfig.Topic> out = new LinkedHashMap<>();
+    if (entry == null) {
+      return out;
+    }
+    if (!(entry.getValueNode() instanceof MappingNode m)) {
+      error(
+          pos(entry.getValueNode()),
+          "topics",
+          "topics must be a mapping of topic names to their subscribers, e.g."
+              + " compliance-fanout: { subscribers: [compliance-pii] }");
+      return out;
+    }
+    Set<String> targeted = new HashSet<>();
+    buckets.forEach(
+        b ->
+            b.rules().stream()
+                .filter(r -> r.target() != null && r.target().type() == TargetType.TOPIC)
+                .forEach(r -> targeted.add(r.target().name())));
+    for (NodeTuple t : m.getValue()) {
+      String name = keyOf(t);
+      String subject = "topic " + name;
+      if (!TOPIC_NAME.matcher(name).matches() || name.endsWith(".fifo")) {
+        error(
+            pos(t.getKeyNode()),
+            subject,
+            "a topic name may hold only letters, digits, '-' and '_' (at most 256); a fan-out"
+                + " topic is a standard topic (S3 cannot publish to a .fifo one)");
+        continue;
+      }
+      Map<String, NodeTuple> f = fields(t.getValueNode(), TOPIC_KEYS, subject);
+      if (f == null) {
+        continue;
+      }
+      if (!f.containsKey("subscribers")) {
+        error(
+            pos(t.getValueNode()),
+            subject,
+            "missing 'subscribers': the queues under queues: that get every message of the topic");
+        continue;
+      }
+      List<String> subscribers = new ArrayList<>();
+      for (Node n : sequence(f.get("subscribers").getValueNode(), "subscribers", subject)) {
+        String q = scalar(n, subject, "a queue name under queues:");
+        Queue queue = q == null ? null : queues.get(q);
+        if (q == null) {
+          continue;
+        } else if (queue == null) {
+          error(
+              pos(n),
+              subject,
+              "subscriber "
+                  + q
+                  + " is not under queues:"
+                  + DidYouMean.suggest(q, queues.keySet())
+                      .map(x -> " (did you mean " + x + "?)")
+                      .orElse(""));
+        } else if (subscribers.contains(q)) {
+          error(pos(n), subject, "subscriber " + q + " is listed twice");
+        } else if (q.endsWith(".fifo")) {
+          error(
+              pos(n),
+              subject,
+              "subscriber " + q + " is a FIFO queue: give the fan-out a standard one");
+        } else {
+          if (queue.dlq() == null) {
+            error(
+                pos(n),
+                subject,
+                "subscriber "
+                    + q
+                    + " has no dlq: a file its processor fails for good must end in one; add dlq: {"
+                    + " name: "
+                    + q
+                    + "-dlq }");
+          }
+          if (queue.processor() == null) {
+            warning(
+                pos(n),
+                subject,
+                "subscriber " + q + " names no processor: s3proc local will not consume it");
+          }
+          subscribers.add(q);
+        }
+      }
+      if (subscribers.isEmpty()) {
+        error(pos(t.getValueNode()), subject, "has no subscribers: list at least one queue");
+      }
+      boolean raw = !f.containsKey("rawDelivery") || bool(f.get("rawDelivery"), subject);
+      if (!targeted.contains(name)) {
+        warning(
+            pos(t.getKeyNode()),
+            subject,
+            "no rule targets it: its subscribers get nothing from the buckets");
+      }
+      out.put(
+          name, new PipelineConfig.Topic(name, List.copyOf(subscribers), raw, pos(t.getKeyNode())));
+    }
+    return out;
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
