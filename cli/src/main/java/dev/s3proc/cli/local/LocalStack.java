@@ -216,12 +216,15 @@ public final class LocalStack {
                     + r.target().name()
                     + ": not run locally (moto cannot run Lambda functions)");
           } else if (r.target().type() == PipelineConfig.TargetType.TOPIC) {
+            PipelineConfig.Topic fanOut = config.topics().get(r.target().name());
             progress.accept(
                 "rule "
                     + r.id()
                     + " -> topic "
                     + r.target().name()
-                    + ": delivered by moto to the topic's subscribers; no processor runs locally");
+                    + (fanOut == null
+                        ? ": delivered by moto to the topic's subscribers; no processor runs locally"
+                        : " -> " + String.join(", ", fanOut.subscribers()) + " (fan-out)"));
           }
         }
       }

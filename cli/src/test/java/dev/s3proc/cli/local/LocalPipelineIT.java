@@ -56,7 +56,9 @@ class LocalPipelineIT {
         .contains(
             "runner: image-processing -> image handler",
             "runner: document-processing -> document handler",
-            "rule compliance -> topic compliance-fanout: delivered by moto");
+            "runner: compliance-pii -> pii handler",
+            "rule compliance -> topic compliance-fanout -> compliance-validate, compliance-pii"
+                + " (fan-out)");
     LocalState.Stack stack = new LocalState(state).read().orElseThrow();
     assertThat(stack.runnerPid()).isNotNull();
 
@@ -80,8 +82,25 @@ class LocalPipelineIT {
               r -> r.bucket("terminus-uploads").key(corrupt),
               RequestBody.fromFile(samples.resolve("corrupt-camera-upload.jpg")));
 
+      // a compliance upload: the topic fans it out, and each subscriber's processor does its work
+      String customers = "uploads/compliance/customers.csv";
+      aws.s3()
+          .putObject(
+              r -> r.bucket("terminus-uploads").key(customers),
+              RequestBody.fromString("id,email\n1,ada@example.com\n"));
+
       AuditTrail trail = new AuditTrail(aws.dynamoDb(), "s3proc-audit", Duration.ofDays(90));
       await(() -> done(trail, photo) && done(trail, pdf) && done(trail, corrupt));
+      await(
+          () ->
+              trail.history("terminus-uploads", customers, null).stream()
+                      .filter(r -> r.status() == Status.SUCCEEDED)
+                      .count()
+                  == 2);
+      assertThat(trail.history("terminus-uploads", customers, null))
+          .filteredOn(r -> r.status() == Status.SUCCEEDED)
+          .extracting(r -> r.processor() + " " + r.metadata().getOrDefault("piiVerdict", "-"))
+          .containsExactlyInAnyOrder("validate -", "pii FOUND");
       assertThat(trail.history("terminus-uploads", photo, null).get(0).status())
           .isEqualTo(Status.SUCCEEDED);
       assertThat(trail.history("terminus-uploads", pdf, null).get(0).status())

@@ -123,6 +123,17 @@ final class AttemptRunner {
   record Step(
       String name, Duration heartbeatInterval, Runnable heartbeat, Map<String, Long> counts) {}
 
+  /**
+   * The claim an attempt takes on its event: the event's token and the processor (a fan-out topic
+   * delivers one event to several processors, each of which does its own work once); a workflow's
+   * step adds the object's ETag (moto's EventBridge events all carry one sequencer) and the step's
+   * name, so that the workflow's steps do not meet each other's claims.
+   */
+  static String claimToken(S3ObjectEvent event, String processor, String step) {
+    return event.idempotencyToken()
+        + (step == null ? "#" + processor : "#" + event.eTag() + "#" + step);
+  }
+
   Outcome run(
       S3ObjectEvent event,
       int attempt,
@@ -137,10 +148,7 @@ final class AttemptRunner {
         context == null
             ? started.plus(DEFAULT_DEADLINE)
             : started.plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
-    // a step's claim: the event's, its ETag (moto's EventBridge events all carry one sequencer) and
-    // the step's name
-    String token =
-        event.idempotencyToken() + (step == null ? "" : "#" + event.eTag() + "#" + step.name());
+    String token = claimToken(event, processor.name(), step == null ? null : step.name());
     Instant lease = step == null ? deadline : started.plus(step.heartbeatInterval());
     String name = step == null ? processor.name() : processor.name() + "." + step.name();
     Map<String, Long> requests = AttemptRecords.baseRequests(event, firstInInvocation, viaSqs);

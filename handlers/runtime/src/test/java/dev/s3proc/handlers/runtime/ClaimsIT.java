@@ -304,7 +304,7 @@ class ClaimsIT {
         e.bucket(),
         e.key(),
         e.versionId(),
-        e.idempotencyToken(),
+        AttemptRunner.claimToken(e, "scripted", null),
         "cut-off",
         started,
         started.plusSeconds(3));
@@ -351,7 +351,13 @@ class ClaimsIT {
       S3ObjectEvent e, String attemptId, Instant started, Instant deadline, Status recorded) {
     AuditTrail.Claim claim =
         h.trail.claim(
-            e.bucket(), e.key(), e.versionId(), e.idempotencyToken(), attemptId, started, deadline);
+            e.bucket(),
+            e.key(),
+            e.versionId(),
+            AttemptRunner.claimToken(e, "scripted", null),
+            attemptId,
+            started,
+            deadline);
     if (claim.previous() != null) { // as the attempt would have, before it was killed in turn
       h.trail.markAbandoned(e.bucket(), e.key(), claim.previous(), "killed");
     }
