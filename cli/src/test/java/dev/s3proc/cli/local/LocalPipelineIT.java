@@ -57,7 +57,7 @@ class LocalPipelineIT {
             "runner: image-processing -> image handler",
             "runner: document-processing -> document handler",
             "runner: compliance-pii -> pii handler",
-            "rule compliance -> topic compliance-fanout -> compliance-validate, compliance-pii"
+            "rule compliance -> topic compliance-fanout -> compliance-validation, compliance-pii"
                 + " (fan-out)");
     LocalState.Stack stack = new LocalState(state).read().orElseThrow();
     assertThat(stack.runnerPid()).isNotNull();

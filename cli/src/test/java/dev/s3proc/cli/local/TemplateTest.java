@@ -104,7 +104,12 @@ class TemplateTest {
       }
     }
     assertThat(functions)
-        .containsExactly("ImageFunction", "DocumentFunction", "ValidateFunction", "VideoFunction");
+        .containsExactly(
+            "ImageFunction",
+            "DocumentFunction",
+            "ValidateFunction",
+            "PiiFunction",
+            "VideoFunction");
     assertThat(flatten(get(globals, "Function", "Environment").orElseThrow()))
         .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT", "RESULTS_TOPIC_ARN");
     assertThat(flatten(get(resources, "ResultsTopic").orElseThrow()))
@@ -200,6 +205,72 @@ class TemplateTest {
     }
     assertThat(flatten(get(resources, "HeavyWorkerScaling", "Properties").orElseThrow()))
         .contains("MinCapacity 0");
+  }
+
+  /**
+   * The pipeline file's fan-out, deployed the same: each subscriber queue under its name, with its
+   * DLQ and settings, subscribed to its topic with the same raw delivery, sendable by that topic
+   * alone, and consumed by a function running the queue's processor.
+   */
+  @Test
+  void theFanOutIsDeployedAsThePipelineFileDeclaresIt() throws Exception {
+    var config =
+        dev.s3proc.core.config.PipelineLoader.load(Path.of("../config/pipeline.yaml")).config();
+    assertThat(config.topics()).isNotEmpty();
+    for (var topic : config.topics().values()) {
+      String topicResource = resourceWhere("AWS::SNS::Topic", "TopicName", topic.name());
+      for (String q : topic.subscribers()) {
+        var spec = config.queues().get(q);
+        String queueResource = resourceWhere("AWS::SQS::Queue", "QueueName", q);
+        Node queue = get(resources, queueResource, "Properties").orElseThrow();
+        assertThat(text(get(queue, "VisibilityTimeout").orElseThrow()))
+            .isEqualTo(Long.toString(spec.visibilityTimeout().toSeconds()));
+        assertThat(text(get(queue, "MessageRetentionPeriod").orElseThrow()))
+            .isEqualTo(Long.toString(spec.retention().toSeconds()));
+        String dlqResource = resourceWhere("AWS::SQS::Queue", "QueueName", spec.dlq().name());
+        assertThat(flatten(get(queue, "RedrivePolicy").orElseThrow()))
+            .contains(dlqResource + ".Arn", "maxReceiveCount " + spec.dlq().maxReceiveCount());
+        String subscription =
+            flatten(
+                get(
+                        resources,
+                        resourceWhere("AWS::SNS::Subscription", "Endpoint", queueResource + ".Arn"),
+                        "Properties")
+                    .orElseThrow());
+        assertThat(subscription)
+            .contains("TopicArn " + topicResource, "Protocol sqs")
+            .contains("RawMessageDelivery " + topic.rawDelivery());
+        String policy =
+            flatten(
+                get(
+                        resources,
+                        resourceWhere("AWS::SQS::QueuePolicy", "Queues", queueResource),
+                        "Properties")
+                    .orElseThrow());
+        assertThat(policy).contains("sns.amazonaws.com", "aws:SourceArn " + topicResource);
+        String consumer =
+            resourceWhere("AWS::Serverless::Function", "Queue", queueResource + ".Arn");
+        assertThat(processor(get(resources, consumer).orElseThrow()))
+            .as(q + "'s function runs its processor")
+            .isEqualTo(spec.processor());
+      }
+    }
+  }
+
+  /**
+   * The one resource of a type with a property (anywhere below it) whose value is {@code value}.
+   */
+  static String resourceWhere(String type, String property, String value) {
+    List<String> found = new ArrayList<>();
+    for (NodeTuple t : resources.getValue()) {
+      Node r = t.getValueNode();
+      if (type.equals(text(get(r, "Type").orElseThrow()))
+          && (" " + flatten(r) + " ").contains(" " + property + " " + value + " ")) {
+        found.add(text(t.getKeyNode()));
+      }
+    }
+    assertThat(found).as(type + " with " + property + " " + value).hasSize(1);
+    return found.get(0);
   }
 
   /** The processor a function runs, from its jar: handlers/<processor>/target/... */

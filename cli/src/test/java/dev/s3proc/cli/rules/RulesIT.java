@@ -195,8 +195,8 @@ class RulesIT {
             "s3proc.media-ingest.video-steps.oldest-age",
             "s3proc.media-ingest.video-heavy-dlq.depth",
             "s3proc.media-ingest.video-heavy.oldest-age",
-            "s3proc.media-ingest.compliance-validate-dlq.depth",
-            "s3proc.media-ingest.compliance-validate.oldest-age",
+            "s3proc.media-ingest.compliance-validation-dlq.depth",
+            "s3proc.media-ingest.compliance-validation.oldest-age",
             "s3proc.media-ingest.compliance-pii-dlq.depth",
             "s3proc.media-ingest.compliance-pii.oldest-age",
             "s3proc.media-ingest.video.executions-failed");
@@ -219,7 +219,7 @@ class RulesIT {
     Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString());
     assertThat(plan.out())
         .contains(
-            "+ create subscription compliance-fanout -> compliance-validate",
+            "+ create subscription compliance-fanout -> compliance-validation",
             "+ create subscription compliance-fanout -> compliance-pii",
             "raw message delivery")
         .doesNotContain("audit-tap");
@@ -229,7 +229,7 @@ class RulesIT {
         aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions();
     assertThat(subscriptions)
         .extracting(x -> x.endpoint().replaceAll(".*:", ""))
-        .containsExactlyInAnyOrder("audit-tap", "compliance-validate", "compliance-pii");
+        .containsExactlyInAnyOrder("audit-tap", "compliance-validation", "compliance-pii");
     for (var x : subscriptions) {
       if (!x.endpoint().endsWith("audit-tap")) {
         assertThat(
@@ -252,7 +252,7 @@ class RulesIT {
     // an upload under the prefix reaches every subscriber, as S3 sent it (raw delivery)
     String key = "uploads/compliance/q3 customers.csv";
     aws.s3().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("id,email\n"));
-    for (String q : List.of("compliance-validate", "compliance-pii")) {
+    for (String q : List.of("compliance-validation", "compliance-pii")) {
       String url = aws.sqs().getQueueUrl(r -> r.queueName(q)).queueUrl();
       List<Message> got =
           aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
@@ -274,14 +274,14 @@ class RulesIT {
         fewer,
         Files.readString(PIPELINE)
             .replace(
-                "subscribers: [compliance-validate, compliance-pii]",
-                "subscribers: [compliance-validate]"));
+                "subscribers: [compliance-validation, compliance-pii]",
+                "subscribers: [compliance-validation]"));
     Cli.Result drop = s3proc("rules", "plan", "-f", fewer.toString());
     assertThat(drop.out()).contains("- delete subscription compliance-fanout -> compliance-pii");
     assertThat(s3proc("rules", "apply", "-f", fewer.toString(), "--yes").exitCode()).isZero();
     assertThat(aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions())
         .extracting(x -> x.endpoint().replaceAll(".*:", ""))
-        .containsExactlyInAnyOrder("audit-tap", "compliance-validate");
+        .containsExactlyInAnyOrder("audit-tap", "compliance-validation");
   }
 
   @Test
