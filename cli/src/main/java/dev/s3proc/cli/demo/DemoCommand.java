@@ -385,6 +385,24 @@ public class DemoCommand implements Callable<Integer> {
               + VideoStory.SAMPLE);
       video.run(samples, bucket, audit, notices);
     }
+
+    ComplianceStory compliance = new ComplianceStory(ctx.clients(), config, out);
+    String noCompliance = compliance.skipReason(samples);
+    if (noCompliance != null) {
+      step(out, 10, "The compliance fan-out is skipped: " + noCompliance + ".");
+    } else {
+      step(
+          out,
+          10,
+          "The compliance fan-out: uploaded "
+              + ComplianceStory.SAMPLE
+              + " under "
+              + compliance.rule().prefix()
+              + "; topic "
+              + compliance.rule().target().name()
+              + " delivered it to each subscriber, and each processor answered:");
+      compliance.run(samples, bucket, audit);
+    }
   }
 
   private static String meta(AuditRecord r) {

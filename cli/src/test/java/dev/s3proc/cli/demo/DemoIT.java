@@ -43,6 +43,9 @@ class DemoIT {
                 + " 0 unaccounted for — every upload is accounted for",
             "8. Cost",
             "within budget",
+            "10. The compliance fan-out: uploaded customers.csv under uploads/compliance/",
+            "validate SUCCEEDED  text/csv",
+            "pii      SUCCEEDED  FOUND: 3 EMAIL, 1 CARD, 2 PHONE; masked report",
             "Stopped the local stack it started");
     assertThat(Files.exists(state.resolve("local.json"))).isFalse();
   }
