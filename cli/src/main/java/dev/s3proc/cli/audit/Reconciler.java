@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -226,13 +227,16 @@ public final class Reconciler {
    * @param finalProcessors for a workflow, the processors of its final steps (e.g. {@code
    *     video.transcode}): the file is done when one of them succeeded; null for a rule, where any
    *     success is
+   * @param subscribers for a fan-out topic, each subscriber's processor and its DLQ: the file is
+   *     done when every one of them succeeded; null otherwise
    */
   record Route(
       String id,
       String target,
       String deadLetterQueue,
       Duration retryWithin,
-      java.util.Set<String> finalProcessors) {
+      java.util.Set<String> finalProcessors,
+      Map<String, String> subscribers) {
     boolean done(AuditRecord a) {
       return a.status() == Status.SUCCEEDED
           && (finalProcessors == null || finalProcessors.contains(a.processor()));
@@ -259,6 +263,22 @@ public final class Reconciler {
   private Route route(PipelineConfig.Rule rule) {
     PipelineConfig.Target t = rule.target();
     Duration base = Duration.ofMinutes(1);
+    PipelineConfig.Topic fanOut =
+        t.type() == PipelineConfig.TargetType.TOPIC ? config.topics().get(t.name()) : null;
+    if (fanOut != null) {
+      Map<String, String> subscribers = new java.util.LinkedHashMap<>();
+      Duration longest = Duration.ZERO;
+      for (String name : fanOut.subscribers()) {
+        PipelineConfig.Queue q = config.queues().get(name);
+        if (q != null && q.processor() != null) {
+          subscribers.put(q.processor(), q.dlq() == null ? null : q.dlq().name());
+          longest = q.visibilityTimeout().compareTo(longest) > 0 ? q.visibilityTimeout() : longest;
+        }
+      }
+      if (!subscribers.isEmpty()) {
+        return new Route(rule.id(), t.toString(), null, longest.plus(base), null, subscribers);
+      }
+    }
     Optional<PipelineConfig.Queue> queue =
         t.type() == PipelineConfig.TargetType.QUEUE ? config.queue(t.name()) : Optional.empty();
     return new Route(
@@ -266,6 +286,7 @@ public final class Reconciler {
         t.toString(),
         queue.map(q -> q.dlq() == null ? null : q.dlq().name()).orElse(null),
         queue.map(q -> q.visibilityTimeout().plus(base)).orElse(base),
+        null,
         null);
   }
 
@@ -283,8 +304,12 @@ public final class Reconciler {
         Duration.ofMinutes(15).plus(w.heartbeat()),
         w.finalSteps().stream()
             .map(step -> processor + "." + step)
-            .collect(java.util.stream.Collectors.toSet()));
+            .collect(java.util.stream.Collectors.toSet()),
+        null);
   }
+
+  /** What became of an object for one processor (or for its route, when it has one). */
+  private record Judgement(State state, String detail, AuditRecord latest) {}
 
   private Finding classify(
       PipelineConfig.Bucket bucket,
@@ -297,6 +322,75 @@ public final class Reconciler {
         trail.attempts().stream()
             .filter(a -> a.eTag() == null || o.eTag() == null || o.eTag().equals(a.eTag()))
             .toList();
+    Judgement j;
+    String dlq = route.deadLetterQueue();
+    if (route.subscribers() == null) {
+      j = judge(route, mine, trail.markers(), o, now, grace);
+    } else {
+      // a fan-out: the object is done when every subscriber's processor is; the worst one speaks
+      j = null;
+      List<String> details = new ArrayList<>();
+      for (Map.Entry<String, String> sub : route.subscribers().entrySet()) {
+        String processor = sub.getKey();
+        Judgement one =
+            judge(
+                route,
+                mine.stream().filter(a -> processor.equals(a.processor())).toList(),
+                trail.markers().stream()
+                    .filter(m -> m.token() != null && m.token().endsWith("#" + processor))
+                    .toList(),
+                o,
+                now,
+                grace);
+        if (one.state() != State.PROCESSED) {
+          details.add(processor + ": " + one.detail());
+        }
+        if (j == null || WORST_FIRST.indexOf(one.state()) < WORST_FIRST.indexOf(j.state())) {
+          j = one;
+          dlq = sub.getValue();
+        }
+      }
+      j =
+          new Judgement(
+              j.state(), details.isEmpty() ? null : String.join("; ", details), j.latest());
+      if (j.state() != State.FAILED) {
+        dlq = route.deadLetterQueue();
+      }
+    }
+    AuditRecord latest = j.latest();
+    AuditRecord seen = latest != null ? latest : mine.isEmpty() ? null : mine.get(0);
+    return new Finding(
+        bucket.name(),
+        o.key(),
+        o.size(),
+        o.eTag(),
+        o.lastModified(),
+        j.state(),
+        route.id(),
+        route.target(),
+        dlq,
+        j.detail(),
+        seen == null ? null : seen.sequencer(),
+        seen == null || seen.eventTime() == null ? o.lastModified() : seen.eventTime());
+  }
+
+  /** The order in which a fan-out's states speak for the object: what needs a hand first. */
+  private static final List<State> WORST_FIRST =
+      List.of(
+          State.NEVER_SEEN,
+          State.STALLED,
+          State.FAILED,
+          State.IN_PROGRESS,
+          State.PENDING,
+          State.PROCESSED);
+
+  private Judgement judge(
+      Route route,
+      List<AuditRecord> mine,
+      List<AuditTrail.Marker> markers,
+      BucketListing.Listed o,
+      Instant now,
+      Duration grace) {
     AuditRecord latest =
         mine.stream()
             .filter(AuditRecord::processed)
@@ -339,7 +433,7 @@ public final class Reconciler {
       Instant deadline =
           latest != null && latest.status() == Status.PROCESSING
               ? latest.deadline()
-              : trail.markers().stream()
+              : markers.stream()
                   .filter(m -> m.status() == Status.PROCESSING && m.leaseUntil() != null)
                   .map(AuditTrail.Marker::leaseUntil)
                   .max(Comparator.naturalOrder())
@@ -358,19 +452,6 @@ public final class Reconciler {
         detail = "no delivery of it ever reached a processor";
       }
     }
-    AuditRecord seen = latest != null ? latest : mine.isEmpty() ? null : mine.get(0);
-    return new Finding(
-        bucket.name(),
-        o.key(),
-        o.size(),
-        o.eTag(),
-        o.lastModified(),
-        state,
-        route.id(),
-        route.target(),
-        route.deadLetterQueue(),
-        detail,
-        seen == null ? null : seen.sequencer(),
-        seen == null || seen.eventTime() == null ? o.lastModified() : seen.eventTime());
+    return new Judgement(state, detail, latest);
   }
 }

@@ -88,6 +88,12 @@ class LocalPipelineIT {
           .putObject(
               r -> r.bucket("terminus-uploads").key(customers),
               RequestBody.fromString("id,email\n1,ada@example.com\n"));
+      // and one that only one subscriber can read: a PDF (pii reads text only)
+      String statement = "uploads/compliance/statement.pdf";
+      aws.s3()
+          .putObject(
+              r -> r.bucket("terminus-uploads").key(statement),
+              RequestBody.fromFile(samples.resolve("q3-report.pdf")));
 
       AuditTrail trail = new AuditTrail(aws.dynamoDb(), "s3proc-audit", Duration.ofDays(90));
       await(() -> done(trail, photo) && done(trail, pdf) && done(trail, corrupt));
@@ -101,6 +107,38 @@ class LocalPipelineIT {
           .filteredOn(r -> r.status() == Status.SUCCEEDED)
           .extracting(r -> r.processor() + " " + r.metadata().getOrDefault("piiVerdict", "-"))
           .containsExactlyInAnyOrder("validate -", "pii FOUND");
+      await(
+          () ->
+              trail.history("terminus-uploads", statement, null).stream()
+                      .filter(r -> r.status() == Status.SUCCEEDED || r.status() == Status.FAILED)
+                      .count()
+                  == 2);
+      // reconcile holds a fan-out upload to every subscriber: the PDF is FAILED (pii's reason, in
+      // pii's DLQ) although validate succeeded on it
+      Cli.Result reconciled =
+          cli()
+              .run(
+                  "audit",
+                  "reconcile",
+                  "--local",
+                  "-f",
+                  "../config/pipeline.yaml",
+                  "--prefix",
+                  "uploads/compliance/",
+                  "--since",
+                  "1h",
+                  "--grace",
+                  "0s",
+                  "-o",
+                  "json");
+      assertThat(reconciled.exitCode()).as(reconciled.toString()).isZero();
+      var result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reconciled.out());
+      assertThat(result.path("processed").asLong()).isEqualTo(1);
+      assertThat(result.path("failed").asLong()).isEqualTo(1);
+      var failed = result.path("findings").get(0);
+      assertThat(failed.path("key").asText()).isEqualTo(statement);
+      assertThat(failed.path("deadLetterQueue").asText()).isEqualTo("compliance-pii-dlq");
+      assertThat(failed.path("detail").asText()).startsWith("pii: UNSUPPORTED: a PDF");
       assertThat(trail.history("terminus-uploads", photo, null).get(0).status())
           .isEqualTo(Status.SUCCEEDED);
       assertThat(trail.history("terminus-uploads", pdf, null).get(0).status())
