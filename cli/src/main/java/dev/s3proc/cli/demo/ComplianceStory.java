@@ -85,8 +85,13 @@ final class ComplianceStory {
     List<String> missing =
         processors.stream().filter(p -> !verdicts.containsKey(p)).sorted().toList();
     if (!missing.isEmpty()) {
-      out.line(
-          "     no answer within " + WAIT.toSeconds() + " s from " + String.join(", ", missing));
+      throw dev.s3proc.cli.S3procException.runtime(
+          key
+              + " got no answer within "
+              + WAIT.toSeconds()
+              + " s from "
+              + String.join(", ", missing)
+              + "; see the runner's log (./s3proc local status)");
     }
     return key;
   }
