@@ -26,7 +26,8 @@ public final class OutputKeys {
           "document", List.of("text/", "previews/"),
           "validate", List.of(),
           "video", List.of("videos/"),
-          "pii", List.of("pii/"));
+          "pii", List.of("pii/"),
+          "scan", List.of());
 
   private OutputKeys() {}
 

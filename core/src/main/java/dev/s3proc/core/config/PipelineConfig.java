@@ -220,8 +220,9 @@ public record PipelineConfig(
   }
 
   /**
-   * @param processor the handler that consumes the queue (image, document, validate, video, pii),
-   *     which {@code s3proc local} runs; null when the queue's consumer is not one of s3proc's
+   * @param processor the handler that consumes the queue (image, document, validate, video, pii,
+   *     scan), which {@code s3proc local} runs; null when the queue's consumer is not one of
+   *     s3proc's
    */
   public record Queue(
       String name,
@@ -234,7 +235,7 @@ public record PipelineConfig(
 
   /** The processors s3proc ships as handler jars. */
   public static final java.util.List<String> PROCESSORS =
-      java.util.List.of("image", "document", "validate", "video", "pii");
+      java.util.List.of("image", "document", "validate", "video", "pii", "scan");
 
   public record Dlq(String name, int maxReceiveCount, Duration retention) {}
 

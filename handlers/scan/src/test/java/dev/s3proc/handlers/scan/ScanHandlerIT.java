@@ -1,0 +1,190 @@
+package dev.s3proc.handlers.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.s3proc.core.audit.AuditRecord;
+import dev.s3proc.core.audit.AuditRecord.Status;
+import dev.s3proc.handlers.testing.HandlerHarness;
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scan handler against the real ClamAV engine: a clamd of the test's own (Debian's
+ * clamav-daemon; .ci/run installs it) on a free port, with a signature database made here — the
+ * official one cannot be downloaded on these machines: EICAR's MD5 (sigtool --md5) and a body
+ * signature of a marker string.
+ */
+class ScanHandlerIT {
+  /** The EICAR anti-virus test file, built from two halves so this source is not itself one. */
+  static final String EICAR =
+      "X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+  static final String MARKER = "S3PROC-TEST-MARKER-7F3A";
+
+  @TempDir static Path dir;
+  static Process clamd;
+  static int port;
+  HandlerHarness h;
+
+  @BeforeAll
+  static void startClamd() throws Exception {
+    Path exe = Path.of("/usr/sbin/clamd");
+    assertThat(exe)
+        .as("clamd is installed (apt-get install clamav clamav-daemon; .ci/run installs it)")
+        .isExecutable();
+    Path db = Files.createDirectories(dir.resolve("db"));
+    Path eicar = dir.resolve("eicar.com");
+    Files.writeString(eicar, EICAR, StandardCharsets.US_ASCII);
+    Process sigtool =
+        new ProcessBuilder("sigtool", "--md5", eicar.toString())
+            .redirectOutput(db.resolve("s3proc-test.hdb").toFile())
+            .start();
+    assertThat(sigtool.waitFor()).isZero();
+    Files.writeString(
+        db.resolve("s3proc-test.ndb"),
+        "S3proc.Test.Marker:0:*:"
+            + HexFormat.of().formatHex(MARKER.getBytes(StandardCharsets.US_ASCII))
+            + "\n");
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path conf = dir.resolve("clamd.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "Foreground yes",
+            "TCPSocket " + port,
+            "TCPAddr 127.0.0.1",
+            "DatabaseDirectory " + db,
+            "LogFile " + dir.resolve("clamd.log"),
+            "PidFile " + dir.resolve("clamd.pid"),
+            "StreamMaxLength 1M",
+            ""));
+    clamd =
+        new ProcessBuilder(exe.toString(), "--config-file=" + conf)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("clamd.out").toFile())
+            .start();
+    Clamd client = new Clamd("tcp://127.0.0.1:" + port, Duration.ofSeconds(5));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        client.version();
+        return;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline || !clamd.isAlive()) {
+          throw new AssertionError(
+              "clamd did not start: " + Files.readString(dir.resolve("clamd.out")), e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopClamd() throws Exception {
+    if (clamd != null) {
+      clamd.destroy();
+      clamd.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    h = new HandlerHarness();
+  }
+
+  ScanHandler handler(long maxBytes) {
+    Map<String, String> env = new HashMap<>(h.env(true));
+    env.put("CLAMD_ADDRESS", "tcp://127.0.0.1:" + port);
+    env.put("SCAN_MAX_BYTES", Long.toString(maxBytes));
+    return new ScanHandler(env);
+  }
+
+  AuditRecord scan(ScanHandler handler, String key, byte[] bytes) throws Exception {
+    h.invoke(handler, h.event("sqs-sns-wrapped.json", key, bytes.length, h.put(key, bytes)));
+    return h.history(key).get(0);
+  }
+
+  @Test
+  void cleanInfectedAndInfectedInsideAZipAreToldApartWithTheSignatureAndTheEngine()
+      throws Exception {
+    ScanHandler handler = handler(100 << 20);
+    AuditRecord clean =
+        scan(handler, "uploads/compliance/notes.txt", "nothing to see\n".getBytes());
+    assertThat(clean.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(clean.metadata())
+        .containsEntry("scanVerdict", "CLEAN")
+        .hasEntrySatisfying("engine", e -> assertThat(e).startsWith("ClamAV 1."));
+
+    AuditRecord eicar =
+        scan(handler, "uploads/compliance/eicar.com", EICAR.getBytes(StandardCharsets.US_ASCII));
+    assertThat(eicar.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(eicar.metadata())
+        .containsEntry("scanVerdict", "INFECTED")
+        .containsEntry("signature", "eicar.com.UNOFFICIAL");
+
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(zip)) {
+      z.putNextEntry(new ZipEntry("docs/readme.txt"));
+      z.write("hello".getBytes());
+      z.putNextEntry(new ZipEntry("docs/tools/eicar.com"));
+      z.write(EICAR.getBytes(StandardCharsets.US_ASCII));
+    }
+    assertThat(scan(handler, "uploads/compliance/bundle.zip", zip.toByteArray()).metadata())
+        .as("inside an archive")
+        .containsEntry("scanVerdict", "INFECTED")
+        .containsEntry("signature", "eicar.com.UNOFFICIAL");
+
+    byte[] marked = ("report header\n" + MARKER + "\nfooter\n").getBytes(StandardCharsets.UTF_8);
+    assertThat(scan(handler, "uploads/compliance/report.txt", marked).metadata())
+        .as("the project's body signature")
+        .containsEntry("signature", "S3proc.Test.Marker.UNOFFICIAL");
+  }
+
+  @Test
+  void pastTheScannersLimitIsUnscannableNeverClean() throws Exception {
+    byte[] big = new byte[2 << 20]; // 2 MB of zeros: past clamd's StreamMaxLength of 1 MB
+    AuditRecord byClamd = scan(handler(100 << 20), "uploads/compliance/big.bin", big);
+    assertThat(byClamd.status()).isEqualTo(Status.FAILED);
+    assertThat(byClamd.errorType()).isEqualTo("UNSCANNABLE");
+    assertThat(byClamd.errorMessage()).contains("not scanned, so not known to be clean", "clamd");
+
+    AuditRecord byLimit = scan(handler(1000), "uploads/compliance/medium.bin", new byte[5000]);
+    assertThat(byLimit.errorType()).isEqualTo("UNSCANNABLE");
+    assertThat(byLimit.errorMessage()).contains("5000 bytes, past the scanner's limit of 1000");
+    assertThat(h.dlq()).hasSize(2);
+  }
+
+  @Test
+  void clamdUnreachableIsTransientTheFileIsTriedAgainNotCalledClean() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Map<String, String> env = new HashMap<>(h.env(true));
+    env.put("CLAMD_ADDRESS", "tcp://127.0.0.1:" + closed);
+    AuditRecord r =
+        scan(new ScanHandler(env), "uploads/compliance/later.txt", "hello\n".getBytes());
+    assertThat(r.status()).isEqualTo(Status.FAILED);
+    assertThat(r.retry()).isTrue();
+    assertThat(r.metadata()).doesNotContainKey("scanVerdict");
+    assertThat(h.dlq()).isEmpty();
+  }
+}
