@@ -83,10 +83,16 @@ public final class PiiScanner {
   /** IBAN lengths by country (ISO 13616 registry, SWIFT's IBAN registry release 99, 2024). */
   private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths();
 
-  static {
-    // libphonenumber logs a warning for every country without alternate formats (+1 among them)
-    java.util.logging.Logger.getLogger("com.google.i18n.phonenumbers")
-        .setLevel(java.util.logging.Level.SEVERE);
+  /**
+   * libphonenumber logs a warning for every country without alternate formats (+1 among them):
+   * quieted, and held here, since java.util.logging keeps its loggers only weakly.
+   */
+  private static final java.util.logging.Logger PHONE_LOG = quiet("com.google.i18n.phonenumbers");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
+    log.setLevel(java.util.logging.Level.SEVERE);
+    return log;
   }
 
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
