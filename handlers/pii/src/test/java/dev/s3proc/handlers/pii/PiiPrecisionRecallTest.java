@@ -124,18 +124,7 @@ class PiiPrecisionRecallTest {
   void everyTypeIsFoundAndOnlyWhereItIs() throws IOException {
     List<String> mistakes = new ArrayList<>();
     Map<PiiScanner.Type, Score> scores = score("labelled.txt", mistakes);
-    StringBuilder table = new StringBuilder("type            TP  FP  FN  precision  recall\n");
-    scores.forEach(
-        (t, s) ->
-            table.append(
-                String.format(
-                    "%-14s %4d %3d %3d  %9.3f  %6.3f%n",
-                    t,
-                    s.truePositives(),
-                    s.falsePositives(),
-                    s.falseNegatives(),
-                    s.precision(),
-                    s.recall())));
+    String table = table(scores);
     System.out.println(table);
     scores.forEach(
         (t, s) -> {

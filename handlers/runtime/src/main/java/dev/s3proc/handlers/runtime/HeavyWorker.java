@@ -170,8 +170,10 @@ public final class HeavyWorker {
                   .messages();
           backoffMs = 1000;
         } catch (RuntimeException e) {
-          System.err.println(
-              "HeavyWorker: cannot receive from " + queueUrl + ": " + e.getMessage());
+          telemetry.log(
+              "WARN",
+              "cannot receive from the queue; trying again in " + backoffMs + " ms",
+              Map.of("queueUrl", queueUrl, "error", String.valueOf(e.getMessage())));
           sleep(backoffMs);
           backoffMs = Math.min(30_000, backoffMs * 2);
           continue;
@@ -198,8 +200,10 @@ public final class HeavyWorker {
                             .receiptHandle(m.receiptHandle())
                             .visibilityTimeout((int) HOLD.toSeconds()));
               } catch (RuntimeException e) {
-                System.err.println(
-                    "HeavyWorker: cannot keep the message invisible: " + e.getMessage());
+                telemetry.log(
+                    "WARN",
+                    "cannot keep the message invisible; it may come back while worked on",
+                    Map.of("messageId", m.messageId(), "error", String.valueOf(e.getMessage())));
               }
             },
             HOLD.toSeconds() / 2,
