@@ -104,7 +104,7 @@ public class DemoCommand implements Callable<Integer> {
               + ", pipeline applied, runner feeding "
               + String.join(
                   " and ",
-                  dev.s3proc.cli.local.LocalRunner.consumed(config).stream()
+                  dev.s3proc.cli.local.LocalRunner.consumed(config, ctx.env()).stream()
                       .map(q -> q.name() + " → " + q.processor())
                       .toList()));
     }

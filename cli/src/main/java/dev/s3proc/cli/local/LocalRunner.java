@@ -56,6 +56,7 @@ public final class LocalRunner {
   private final PrintWriter log;
   private final Duration giveUpAfter;
   private WorkflowStarter workflows;
+  private String clamdAddress;
   private dev.s3proc.cli.aws.ClientFactory clients;
 
   /** One queue's worker process and what the runner knows of it. */
@@ -123,9 +124,12 @@ public final class LocalRunner {
 
   /**
    * The queues the runner consumes: those a rule targets, a workflow sends its steps to, or a
-   * fan-out topic delivers to, that name a processor.
+   * fan-out topic delivers to, that name a processor; a scan queue only when ClamAV can run here
+   * ({@link LocalClamd}).
    */
-  public static List<PipelineConfig.Queue> consumed(PipelineConfig config) {
+  public static List<PipelineConfig.Queue> consumed(
+      PipelineConfig config, Map<String, String> env) {
+    boolean scans = LocalClamd.find(env).available();
     Set<String> targeted = new HashSet<>();
     config
         .buckets()
@@ -149,7 +153,22 @@ public final class LocalRunner {
     config.topics().values().forEach(t -> targeted.addAll(t.subscribers()));
     return config.queues().values().stream()
         .filter(q -> q.processor() != null && targeted.contains(q.name()))
+        .filter(q -> scans || !SCAN.equals(q.processor()))
         .toList();
+  }
+
+  static final String SCAN = "scan";
+
+  /**
+   * Why the pipeline's scan queues are not consumed here, or empty when they are (or it has none).
+   */
+  public static java.util.Optional<String> scansSkipped(
+      PipelineConfig config, Map<String, String> env) {
+    boolean hasScan = config.queues().values().stream().anyMatch(q -> SCAN.equals(q.processor()));
+    LocalClamd.Availability a = LocalClamd.find(env);
+    return hasScan && !a.available()
+        ? java.util.Optional.of(a.skipped())
+        : java.util.Optional.empty();
   }
 
   /** Runs until {@code stop} is set, or moto is gone; 0 when stopped, 1 when it gave up. */
@@ -164,7 +183,17 @@ public final class LocalRunner {
               + java.version()
               + " here, and may decode some files differently than on Lambda");
     }
-    List<Worker> workers = consumed(config).stream().map(Worker::new).toList();
+    List<Worker> workers = consumed(config, env).stream().map(Worker::new).toList();
+    if (workers.stream().anyMatch(w -> SCAN.equals(w.queue.processor()))) {
+      try {
+        clamdAddress =
+            LocalClamd.start(LocalClamd.find(env), state.dir().resolve("clamd"), state, this::say);
+        say("clamd answering on " + clamdAddress);
+      } catch (java.io.IOException e) {
+        say(e.getMessage() + ": scans are skipped, the scan queue is not consumed");
+        workers = workers.stream().filter(w -> !SCAN.equals(w.queue.processor())).toList();
+      }
+    }
     for (Worker w : workers) {
       start(w, java);
     }
@@ -256,6 +285,9 @@ public final class LocalRunner {
             pipelineFile.toAbsolutePath().toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put(RUNNER_PID, Long.toString(ProcessHandle.current().pid()));
+    if (clamdAddress != null && SCAN.equals(w.queue.processor())) {
+      pb.environment().put("CLAMD_ADDRESS", clamdAddress);
+    }
     try {
       w.process = pb.start(); // its stdin stays open: the worker ends when the runner is gone
       w.startedAt = Instant.now();

@@ -107,7 +107,7 @@ public final class LocalStack {
   public LocalState.Stack up(
       int port, PipelineConfig config, Path pipelineFile, Path home, Consumer<String> progress) {
     List<String> processors =
-        LocalRunner.consumed(config).stream()
+        LocalRunner.consumed(config, env).stream()
             .map(PipelineConfig.Queue::processor)
             .distinct()
             .toList();
@@ -168,6 +168,9 @@ public final class LocalStack {
       if (config.outputs().bucket() != null) {
         createBucket(config.outputs().bucket(), config.region());
       }
+      if (config.quarantine() != null) {
+        createBucket(config.quarantine().bucket(), config.region());
+      }
       // before apply: moto stops delivering an event at the first rule whose target is a state
       // machine (it cannot start one), so the twin rules must come first on the bus
       new WorkflowStarter(clients, config).wire(progress);
@@ -184,11 +187,12 @@ public final class LocalStack {
             "ffmpeg is not installed: video steps will fail with UNAVAILABLE (install it: apt-get"
                 + " install ffmpeg); the rest of the pipeline runs");
       }
+      LocalRunner.scansSkipped(config, env).ifPresent(progress);
       if (!processors.isEmpty()) {
         runner = startRunner(stack, pipelineFile, config.region(), home);
         stack = withRunner(stack, runner);
         state.write(stack);
-        for (PipelineConfig.Queue q : LocalRunner.consumed(config)) {
+        for (PipelineConfig.Queue q : LocalRunner.consumed(config, env)) {
           progress.accept(
               LocalRunner.heavy(config, q)
                   ? "runner: "
@@ -269,7 +273,7 @@ public final class LocalStack {
               + ")");
     }
     List<String> processors =
-        LocalRunner.consumed(r.config()).stream()
+        LocalRunner.consumed(r.config(), env).stream()
             .map(PipelineConfig.Queue::processor)
             .distinct()
             .toList();

@@ -102,6 +102,15 @@ final class QueueWorker {
       env.put("OUTPUT_BUCKET", config.outputs().bucket());
     }
     env.put("OUTPUT_PREFIX", config.outputs().prefix());
+    List<String> answering = config.reportSubscribers(queue);
+    if (!answering.isEmpty()) {
+      env.put("REPORT_SUBSCRIBERS", String.join(",", answering));
+    }
+    if ("scan".equals(queue.processor()) && config.quarantine() != null) {
+      env.put("QUARANTINE_BUCKET", config.quarantine().bucket());
+      env.put("QUARANTINE_PREFIX", config.quarantine().prefix());
+      env.put("QUARANTINE_REMOVE", Boolean.toString(config.quarantine().removeOriginal()));
+    }
     if (config.results().topic() != null) {
       env.put(
           "RESULTS_TOPIC_ARN",

@@ -37,7 +37,7 @@ public class WorkerCommand implements Callable<Integer> {
     var config = file.load(ctx);
     ctx.clients().defaultRegion(config.region());
     var q =
-        LocalRunner.consumed(config).stream()
+        LocalRunner.consumed(config, ctx.env()).stream()
             .filter(c -> c.name().equals(queue))
             .findFirst()
             .orElseThrow(

@@ -69,6 +69,11 @@ public final class LiveStateReader {
         buckets.computeIfAbsent(
             outputs, name -> CompletableFuture.supplyAsync(() -> bucket(name), pool));
       }
+      if (config.quarantine() != null) {
+        buckets.computeIfAbsent(
+            config.quarantine().bucket(),
+            name -> CompletableFuture.supplyAsync(() -> bucket(name), pool));
+      }
       Map<String, CompletableFuture<LiveState.Queue>> queues = new LinkedHashMap<>();
       Set<String> byName = Names.queuesNamedIn(config, t -> !t.isArn());
       byName.forEach(q -> queues.put(q, CompletableFuture.supplyAsync(() -> queue(q), pool)));

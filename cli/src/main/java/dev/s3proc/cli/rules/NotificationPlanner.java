@@ -65,6 +65,7 @@ public final class NotificationPlanner {
       bucket(b);
     }
     outputsBucket();
+    quarantineBucket();
     return new Plan(
         config.pipeline(),
         List.copyOf(changes),
@@ -786,6 +787,26 @@ public final class NotificationPlanner {
               + "): create it first (aws s3 mb s3://"
               + name
               + "), or fix outputs.bucket in the pipeline file");
+    }
+  }
+
+  /** The scanner moves infected uploads to the quarantine bucket: it must be there. */
+  private void quarantineBucket() {
+    if (config.quarantine() == null) {
+      return;
+    }
+    String name = config.quarantine().bucket();
+    LiveState.Bucket current = live.buckets().get(name);
+    if (current == null || !current.exists()) {
+      problems.add(
+          "quarantine bucket "
+              + name
+              + " does not exist (or is not visible to account "
+              + live.account()
+              + "): create it first (aws s3 mb s3://"
+              + name
+              + "; keep it private, with no event rules), or fix quarantine.bucket in the pipeline"
+              + " file");
     }
   }
 

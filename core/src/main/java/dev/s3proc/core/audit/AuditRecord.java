@@ -74,7 +74,24 @@ public record AuditRecord(
      * replication failure or delay): kept in the trail and announced, with any problem as its
      * errorType.
      */
-    RECORDED
+    RECORDED,
+    /**
+     * A compliance report (processor {@code compliance}): every subscriber of a fan-out topic
+     * answered for the upload, and none found a problem.
+     */
+    COMPLIANT,
+    /** A compliance report: a subscriber found a problem (a virus, personal data, a rejection). */
+    NON_COMPLIANT,
+    /**
+     * A compliance report: every subscriber answered, at least one without a verdict (it failed and
+     * the file is in its DLQ); a redrive that succeeds completes the report.
+     */
+    INCOMPLETE;
+
+    /** Whether this is a compliance report's verdict rather than an attempt's status. */
+    public boolean report() {
+      return this == COMPLIANT || this == NON_COMPLIANT || this == INCOMPLETE;
+    }
   }
 
   /**
@@ -85,7 +102,8 @@ public record AuditRecord(
     return status != Status.SKIPPED_DUPLICATE
         && status != Status.DEFERRED
         && status != Status.DELETED
-        && status != Status.RECORDED;
+        && status != Status.RECORDED
+        && !status.report();
   }
 
   /** Whether this attempt failed and the object will be tried again. */

@@ -14,7 +14,7 @@ public final class OutputKeys {
    * Every ending a processor's output key can have. {@code rules validate} uses it to tell whether
    * a rule's suffix can match an output.
    */
-  public static final List<String> SUFFIXES = List.of(".jpg", ".png", ".txt", ".mp4");
+  public static final List<String> SUFFIXES = List.of(".jpg", ".png", ".txt", ".mp4", ".json");
 
   /**
    * The folders each processor writes under, in the output location: what its IAM policy lets it
@@ -44,6 +44,14 @@ public final class OutputKeys {
   /** {@code pii/<KEY>.json}: where personal data was found in the object (never the values). */
   public static String pii(String sourceKey) {
     return "pii/" + encode(sourceKey) + ".json";
+  }
+
+  /**
+   * {@code compliance/<KEY>.json}: an upload's compliance report, written by whichever subscriber
+   * of the fan-out answers last.
+   */
+  public static String compliance(String sourceKey) {
+    return "compliance/" + encode(sourceKey) + ".json";
   }
 
   /** {@code web/<KEY>.<EXT>}: the picture optimised for the web. */

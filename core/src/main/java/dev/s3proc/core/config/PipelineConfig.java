@@ -20,7 +20,8 @@ public record PipelineConfig(
     Outputs outputs,
     Results results,
     Map<String, Workflow> workflows,
-    Map<String, Topic> topics) {
+    Map<String, Topic> topics,
+    Quarantine quarantine) {
 
   /**
    * A topic's fan-out under {@code topics:}: the queues subscribed to it, each with its processor
@@ -28,9 +29,36 @@ public record PipelineConfig(
    *
    * @param rawDelivery whether SNS delivers the S3 event as it is (true) or wrapped in its
    *     envelope; the handlers read both
+   * @param report whether the subscribers' verdicts meet in one compliance report per upload
    */
   public record Topic(
-      String name, List<String> subscribers, boolean rawDelivery, Position position) {}
+      String name,
+      List<String> subscribers,
+      boolean rawDelivery,
+      boolean report,
+      Position position) {}
+
+  /**
+   * Where the scan processor moves an infected upload ({@code quarantine:}): copied, tagged, under
+   * {@code prefix} of {@code bucket}, and removed from where it was uploaded unless {@code
+   * removeOriginal} is false. Null when the pipeline has none: infected uploads are then tagged
+   * only.
+   */
+  public record Quarantine(
+      String bucket, String prefix, boolean removeOriginal, Position position) {}
+
+  /** The processors of a reporting topic's subscribers: who must answer for each upload. */
+  public List<String> reportSubscribers(Queue subscriber) {
+    for (Topic t : topics.values()) {
+      if (t.report() && t.subscribers().contains(subscriber.name())) {
+        return t.subscribers().stream()
+            .map(q -> queues.get(q).processor())
+            .filter(p -> p != null)
+            .toList();
+      }
+    }
+    return List.of();
+  }
 
   /** The notification-configuration id prefix that marks what this pipeline owns. */
   public String ownedIdPrefix() {

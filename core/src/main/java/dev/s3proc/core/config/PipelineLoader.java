@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,8 @@ public final class PipelineLoader {
           "outputs",
           "results",
           "workflows",
-          "topics");
+          "topics",
+          "quarantine");
   private static final Set<String> BUCKET_KEYS = Set.of("name", "eventBridge", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "events", "filter", "target");
@@ -91,7 +91,7 @@ public final class PipelineLoader {
   private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}(\\.fifo)?");
-  private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}(\\.fifo)?");
+  static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}(\\.fifo)?");
   private static final Pattern FUNCTION_NAME =
       Pattern.compile("[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -228,7 +228,10 @@ public final class PipelineLoader {
     PipelineConfig.Results results = results(top.get("results"));
     Map<String, PipelineConfig.Workflow> workflows =
         workflows(top.get("workflows"), queues, results);
-    Map<String, PipelineConfig.Topic> topics = topics(top.get("topics"), queues, buckets);
+    FanOutSection fanOut = new FanOutSection(this);
+    Map<String, PipelineConfig.Topic> topics = fanOut.topics(top.get("topics"), queues, buckets);
+    PipelineConfig.Quarantine quarantine =
+        fanOut.quarantine(top.get("quarantine"), buckets, outputs, topics, queues);
     crossChecks(buckets, queues);
     workflowRules(buckets, workflows, outputs);
     OutputLoops.check(buckets, queues, outputs, this::error, this::warning);
@@ -242,114 +245,8 @@ public final class PipelineLoader {
         outputs,
         results,
         workflows,
-        topics);
-  }
-
-  // ---- topics: fan-out ---------------------------------------------------------------------
-
-  private static final Set<String> TOPIC_KEYS = Set.of("subscribers", "rawDelivery");
-
-  /** Each topic's subscribers: queues under queues:, each with a DLQ (and a processor). */
-  private Map<String, PipelineConfig.Topic> topics(
-      NodeTuple entry, Map<String, Queue> queues, List<Bucket> buckets) {
-    Map<String, PipelineConfig.Topic> out = new LinkedHashMap<>();
-    if (entry == null) {
-      return out;
-    }
-    if (!(entry.getValueNode() instanceof MappingNode m)) {
-      error(
-          pos(entry.getValueNode()),
-          "topics",
-          "topics must be a mapping of topic names to their subscribers, e.g."
-              + " compliance-fanout: { subscribers: [compliance-pii] }");
-      return out;
-    }
-    Set<String> targeted = new HashSet<>();
-    buckets.forEach(
-        b ->
-            b.rules().stream()
-                .filter(r -> r.target() != null && r.target().type() == TargetType.TOPIC)
-                .forEach(r -> targeted.add(r.target().name())));
-    for (NodeTuple t : m.getValue()) {
-      String name = keyOf(t);
-      String subject = "topic " + name;
-      if (!TOPIC_NAME.matcher(name).matches() || name.endsWith(".fifo")) {
-        error(
-            pos(t.getKeyNode()),
-            subject,
-            "a topic name may hold only letters, digits, '-' and '_' (at most 256); a fan-out"
-                + " topic is a standard topic (S3 cannot publish to a .fifo one)");
-        continue;
-      }
-      Map<String, NodeTuple> f = fields(t.getValueNode(), TOPIC_KEYS, subject);
-      if (f == null) {
-        continue;
-      }
-      if (!f.containsKey("subscribers")) {
-        error(
-            pos(t.getValueNode()),
-            subject,
-            "missing 'subscribers': the queues under queues: that get every message of the topic");
-        continue;
-      }
-      List<String> subscribers = new ArrayList<>();
-      for (Node n : sequence(f.get("subscribers").getValueNode(), "subscribers", subject)) {
-        String q = scalar(n, subject, "a queue name under queues:");
-        Queue queue = q == null ? null : queues.get(q);
-        if (q == null) {
-          continue;
-        } else if (queue == null) {
-          error(
-              pos(n),
-              subject,
-              "subscriber "
-                  + q
-                  + " is not under queues:"
-                  + DidYouMean.suggest(q, queues.keySet())
-                      .map(x -> " (did you mean " + x + "?)")
-                      .orElse(""));
-        } else if (subscribers.contains(q)) {
-          error(pos(n), subject, "subscriber " + q + " is listed twice");
-        } else if (q.endsWith(".fifo")) {
-          error(
-              pos(n),
-              subject,
-              "subscriber " + q + " is a FIFO queue: give the fan-out a standard one");
-        } else {
-          if (queue.dlq() == null) {
-            error(
-                pos(n),
-                subject,
-                "subscriber "
-                    + q
-                    + " has no dlq: a file its processor fails for good must end in one; add dlq: {"
-                    + " name: "
-                    + q
-                    + "-dlq }");
-          }
-          if (queue.processor() == null) {
-            warning(
-                pos(n),
-                subject,
-                "subscriber " + q + " names no processor: s3proc local will not consume it");
-          }
-          subscribers.add(q);
-        }
-      }
-      if (subscribers.isEmpty()) {
-        error(pos(t.getValueNode()), subject, "has no subscribers: list at least one queue");
-      }
-      boolean raw = !f.containsKey("rawDelivery") || bool(f.get("rawDelivery"), subject);
-      if (!targeted.contains(name)) {
-        warning(
-            pos(t.getKeyNode()),
-            subject,
-            "no rule targets it: its subscribers get nothing from the buckets");
-      }
-      out.put(
-          name, new PipelineConfig.Topic(name, List.copyOf(subscribers), raw, pos(t.getKeyNode())));
-    }
-    return out;
+        topics,
+        quarantine);
   }
 
   // ---- buckets and rules -------------------------------------------------------------------
@@ -1332,7 +1229,7 @@ public final class PipelineLoader {
    * The fields of a mapping, reporting unknown and duplicate keys; null when the node is no
    * mapping.
    */
-  private Map<String, NodeTuple> fields(Node node, Set<String> allowed, String subject) {
+  Map<String, NodeTuple> fields(Node node, Set<String> allowed, String subject) {
     if (!(node instanceof MappingNode mapping)) {
       error(
           pos(node),
@@ -1384,7 +1281,7 @@ public final class PipelineLoader {
     return fields;
   }
 
-  private List<Node> sequence(Node node, String what, String subject) {
+  List<Node> sequence(Node node, String what, String subject) {
     if (node instanceof SequenceNode seq) {
       return seq.getValue();
     }
@@ -1419,7 +1316,7 @@ public final class PipelineLoader {
   /** No setting takes more than S3's longest, a 1,024-character filter prefix. */
   static final int MAX_SCALAR = 1024;
 
-  private String scalar(Node node, String subject, String expected) {
+  String scalar(Node node, String subject, String expected) {
     if (node instanceof ScalarNode s) {
       if (s.getValue().length() > MAX_SCALAR) {
         error(
@@ -1440,7 +1337,7 @@ public final class PipelineLoader {
     return null;
   }
 
-  private boolean bool(NodeTuple entry, String subject) {
+  boolean bool(NodeTuple entry, String subject) {
     if (entry == null) {
       return false;
     }
@@ -1470,7 +1367,7 @@ public final class PipelineLoader {
     }
   }
 
-  private static String keyOf(NodeTuple t) {
+  static String keyOf(NodeTuple t) {
     return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "value";
   }
 
@@ -1489,7 +1386,7 @@ public final class PipelineLoader {
     return v.isEmpty() ? "nothing" : "'" + (v.length() > 80 ? v.substring(0, 80) + "…" : v) + "'";
   }
 
-  private static Position pos(Node node) {
+  static Position pos(Node node) {
     return pos(node.getStartMark());
   }
 
@@ -1497,11 +1394,11 @@ public final class PipelineLoader {
     return mark == null ? Position.UNKNOWN : new Position(mark.getLine() + 1, mark.getColumn() + 1);
   }
 
-  private void error(Position p, String subject, String message) {
+  void error(Position p, String subject, String message) {
     diagnostics.add(Diagnostic.error(file, p, subject, message));
   }
 
-  private void warning(Position p, String subject, String message) {
+  void warning(Position p, String subject, String message) {
     diagnostics.add(Diagnostic.warning(file, p, subject, message));
   }
 }

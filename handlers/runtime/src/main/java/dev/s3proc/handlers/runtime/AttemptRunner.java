@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditRecord.Status;
 import dev.s3proc.core.audit.AuditTrail;
+import dev.s3proc.core.audit.ComplianceTally;
 import dev.s3proc.core.config.S3Events;
 import dev.s3proc.core.event.S3ObjectEvent;
 import java.io.IOException;
@@ -69,6 +70,13 @@ final class AttemptRunner {
     }
   }
 
+  /** The compliance tally or report could not be written: the answer is given again on retry. */
+  private static final class ReportUnavailable extends RuntimeException {
+    ReportUnavailable(SdkException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   private final S3Client s3;
   private final AuditTrail trail;
   private final Processor processor;
@@ -76,10 +84,12 @@ final class AttemptRunner {
   private final Telemetry telemetry;
   private final ResultNotices notices;
   private final Removal removal;
+  private final ComplianceReporter reporter;
 
   AttemptRunner(
       S3Client s3,
       AuditTrail trail,
+      ComplianceTally tally,
       Processor processor,
       HandlerConfig config,
       Telemetry telemetry,
@@ -91,6 +101,7 @@ final class AttemptRunner {
     this.telemetry = telemetry;
     this.notices = notices;
     this.removal = new Removal(s3, trail, config, processor);
+    this.reporter = new ComplianceReporter(s3, tally, trail, config, processor.name());
   }
 
   /**
@@ -229,6 +240,14 @@ final class AttemptRunner {
                 + ": refusing to process an output, which would loop; fix the rule that sent it");
       }
       AuditRecord done = handle(event, base, input);
+      AuditRecord report = null;
+      if (step == null && reporter.answers(done)) {
+        try {
+          report = reporter.answer(event, done);
+        } catch (SdkException e) {
+          throw new ReportUnavailable(e);
+        }
+      }
       boolean completed;
       try {
         completed = trail.complete(done, token, Instant.now());
@@ -247,6 +266,9 @@ final class AttemptRunner {
       if (step == null) {
         notices.announce(done);
       }
+      if (report != null) {
+        notices.announce(report);
+      }
       return new Outcome(Kind.SUCCEEDED, done, null);
     } catch (PermanentFailure e) {
       return failed(
@@ -260,6 +282,18 @@ final class AttemptRunner {
           Kind.PERMANENT,
           e,
           false);
+    } catch (ReportUnavailable e) {
+      return failed(
+          step == null,
+          base,
+          event,
+          token,
+          input,
+          "REPORT_UNAVAILABLE",
+          "the compliance report could not be written: " + e.getMessage(),
+          AttemptRunner.transientError(e.getCause()) ? Kind.TRANSIENT : Kind.PERMANENT,
+          e.getCause(),
+          AttemptRunner.transientError(e.getCause()) && !lastDelivery);
     } catch (TrailUnavailable e) {
       return failed(
           step == null,
@@ -566,6 +600,18 @@ final class AttemptRunner {
       boolean retry) {
     AuditRecord failed =
         AttemptRecords.end(base, Status.FAILED, List.of(), type, message, input, Map.of(), retry);
+    AuditRecord report = null;
+    if (announce && reporter.answers(failed)) {
+      // before the failure is recorded: a process killed here is taken over, and answers again
+      try {
+        report = reporter.answer(event, failed);
+      } catch (RuntimeException reportDown) {
+        telemetry.log(
+            "WARN",
+            "could not answer for the compliance report; a redrive answers again",
+            Map.of("error", String.valueOf(reportDown.getMessage())));
+      }
+    }
     try {
       trail.put(failed);
       settle(event, token, base.attemptId(), Status.FAILED);
@@ -590,6 +636,9 @@ final class AttemptRunner {
             kind == Kind.TRANSIENT));
     if (announce) {
       notices.announce(failed);
+    }
+    if (report != null) {
+      notices.announce(report);
     }
     return new Outcome(kind, failed, e);
   }

@@ -74,6 +74,20 @@ public final class Input {
     return config;
   }
 
+  /**
+   * The S3 client, for what a processor does to the object itself beyond reading it (the scanner
+   * moves an infected upload to quarantine); each such request is to be counted with {@link
+   * #counted}.
+   */
+  public S3Client s3() {
+    return s3;
+  }
+
+  /** Counts requests made through {@link #s3()} (PUT, COPY, LIST and DELETE class) for cost. */
+  public void counted(int requests) {
+    puts.addAndGet(requests);
+  }
+
   /** The object's bytes, streamed: never held whole in memory by the runtime. */
   public InputStream open() {
     gets.incrementAndGet();

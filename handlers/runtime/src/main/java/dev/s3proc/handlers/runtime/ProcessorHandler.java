@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.s3proc.core.audit.AuditRecord;
 import dev.s3proc.core.audit.AuditTrail;
+import dev.s3proc.core.audit.ComplianceTally;
 import dev.s3proc.core.event.S3EventParser;
 import dev.s3proc.core.event.S3ObjectEvent;
 import dev.s3proc.core.event.Tree;
@@ -87,6 +88,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
         new AttemptRunner(
             s3,
             new AuditTrail(dynamo, config.auditTable(), config.auditTtl()),
+            new ComplianceTally(dynamo, config.auditTable(), config.auditTtl()),
             processor,
             config,
             telemetry,

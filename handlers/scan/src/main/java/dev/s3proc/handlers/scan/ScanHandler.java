@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.scan.ScanHandler::handleRequest}: the object streamed
@@ -17,7 +19,9 @@ import java.util.Map;
  * with the engine's and the signature database's versions: {@code CLEAN}, {@code INFECTED} with the
  * signature's name, or — past the scanner's limit ({@code SCAN_MAX_BYTES}, clamd's StreamMaxLength)
  * — {@code UNSCANNABLE}, a failure with its reason, never a silent clean. clamd unreachable is
- * transient: the file is tried again, then dead-lettered with that reason.
+ * transient: the file is tried again, then dead-lettered with that reason. An infected upload is
+ * quarantined ({@link Quarantine}: tagged, copied to QUARANTINE_BUCKET, removed unless
+ * QUARANTINE_REMOVE is false).
  */
 public class ScanHandler extends ProcessorHandler {
   public ScanHandler() {
@@ -31,12 +35,14 @@ public class ScanHandler extends ProcessorHandler {
   static final class ScanProcessor implements Processor {
     private final Clamd clamd;
     private final long maxBytes;
+    private final Quarantine quarantine;
 
     ScanProcessor(Map<String, String> env) {
       this.clamd =
           new Clamd(
               env.getOrDefault("CLAMD_ADDRESS", "tcp://127.0.0.1:3310"), Duration.ofSeconds(60));
       this.maxBytes = Long.parseLong(env.getOrDefault("SCAN_MAX_BYTES", "104857600"));
+      this.quarantine = new Quarantine(env);
     }
 
     @Override
@@ -54,6 +60,18 @@ public class ScanHandler extends ProcessorHandler {
       Clamd.Reply reply;
       try (InputStream in = input.open()) {
         reply = clamd.scan(in);
+      } catch (NoSuchKeyException gone) {
+        // an earlier attempt may have quarantined it and been killed before recording so
+        Optional<String> signature = quarantine.alreadyQuarantined(input);
+        if (signature.isEmpty()) {
+          throw gone;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("scanVerdict", Clamd.Verdict.INFECTED.name());
+        metadata.put("signature", signature.get());
+        metadata.put("engine", engine);
+        metadata.put("note", "quarantined by an earlier attempt that did not record it");
+        return new Result(List.of(), metadata);
       }
       if (reply.verdict() == Clamd.Verdict.UNSCANNABLE) {
         throw unscannable("clamd: " + reply.text());
@@ -64,6 +82,9 @@ public class ScanHandler extends ProcessorHandler {
         metadata.put("signature", reply.signature());
       }
       metadata.put("engine", engine);
+      if (reply.verdict() == Clamd.Verdict.INFECTED) {
+        metadata.putAll(quarantine.isolate(input, reply.signature()));
+      }
       return new Result(List.of(), metadata);
     }
 
