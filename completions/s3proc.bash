@@ -1113,7 +1113,7 @@ function _picocli_s3proc_audit_list() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--status' '--since' '--until' '--workflow' '--prefix' '--limit' '--table' '-f' '--file' '--profile' '--region' '--endpoint-url' '-o' '--output'"
-  local S_option_args=("RECEIVED" "PROCESSING" "SUCCEEDED" "FAILED" "SKIPPED_DUPLICATE" "DEFERRED" "DELETED" "RECORDED") # --status values
+  local S_option_args=("RECEIVED" "PROCESSING" "SUCCEEDED" "FAILED" "SKIPPED_DUPLICATE" "DEFERRED" "DELETED" "RECORDED" "COMPLIANT" "NON_COMPLIANT" "INCOMPLETE") # --status values
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
 
   type compopt &>/dev/null && compopt +o default

@@ -84,7 +84,7 @@ class CliTest {
     assertThat(r.out())
         .contains(
             "ok ../config/pipeline.yaml: pipeline media-ingest, 1 bucket(s), 6 rule(s) (1 starting"
-                + " a workflow), 6 queue(s), 1 workflow(s), 1 fan-out topic(s)");
+                + " a workflow), 7 queue(s), 1 workflow(s), 1 fan-out topic(s)");
   }
 
   @Test

@@ -36,15 +36,27 @@ class TemplateTest {
     }
   }
 
+  /** Every jar function runs on the Java the local runner runs (the scan image brings its own). */
   @Test
   void theLocalRunnerRunsTheHandlersOnTheJavaTheTemplateDeploys() {
-    String runtime = text(get(globals, "Function", "Runtime").orElseThrow());
-    assertThat(runtime).isEqualTo("java" + HandlerJava.DEPLOYED);
+    int jars = 0;
+    for (NodeTuple t : resources.getValue()) {
+      Node r = t.getValueNode();
+      if (get(r, "Properties", "CodeUri").isPresent()) {
+        jars++;
+        assertThat(get(r, "Properties", "Runtime").map(TemplateTest::text))
+            .as(text(t.getKeyNode()))
+            .contains("java" + HandlerJava.DEPLOYED);
+      }
+    }
+    assertThat(jars).isEqualTo(5);
   }
 
   @Test
   void everyFunctionHasOnlyWhatItUses() {
     List<String> functions = new ArrayList<>();
+    java.util.Map<String, List<String>> puts = new java.util.HashMap<>();
+    java.util.Map<String, List<String>> expectedPuts = new java.util.HashMap<>();
     for (NodeTuple t : resources.getValue()) {
       MappingNode resource = (MappingNode) t.getValueNode();
       if (!"AWS::Serverless::Function".equals(text(get(resource, "Type").orElseThrow()))) {
@@ -52,6 +64,9 @@ class TemplateTest {
       }
       String name = text(t.getKeyNode());
       functions.add(name);
+      boolean answers =
+          flatten(get(resource, "Properties", "Environment").orElse(resource))
+              .contains("REPORT_SUBSCRIBERS");
       SequenceNode policies = (SequenceNode) get(resource, "Properties", "Policies").orElseThrow();
       for (Node policy : policies.getValue()) {
         assertThat(keys((MappingNode) policy))
@@ -64,6 +79,17 @@ class TemplateTest {
           assertThat(actions)
               .as(name + " may not scan or delete the trail")
               .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem");
+          String sid = get(statement, "Sid").map(TemplateTest::text).orElse("");
+          if (sid.equals("QuarantineInfectedUploads")) {
+            // the one delete of an upload: the scanner removing an infected one
+            assertThat(name).isEqualTo("ScanFunction");
+            assertThat(target).matches(".*\\$\\{UploadBucket}/uploads/compliance/\\*.*");
+            continue;
+          }
+          if (target.contains("SignaturesBucket") || target.contains("QuarantineBucket")) {
+            assertThat(name).isIn("ScanFunction", "SignatureUpdateFunction");
+            continue;
+          }
           if (actions.contains("s3:DeleteObject")) {
             assertThat(actions)
                 .as(name + " deletes only what it may write: its own outputs")
@@ -74,12 +100,20 @@ class TemplateTest {
           }
           if (actions.contains("s3:PutObject")) {
             String processor = processor(resource);
-            assertThat(scalars(get(statement, "Resource").orElseThrow()))
-                .as(name + " may put exactly where processor " + processor + " writes")
-                .containsExactlyInAnyOrderElementsOf(
-                    OutputKeys.FOLDERS.get(processor).stream()
-                        .map(f -> "${ProcessedBucket.Arn}/" + f + "*")
-                        .toList());
+            puts.computeIfAbsent(name, k -> new ArrayList<>())
+                .addAll(scalars(get(statement, "Resource").orElseThrow()));
+            expectedPuts.put(
+                name,
+                java.util.stream.Stream.concat(
+                        OutputKeys.FOLDERS.get(processor).stream(),
+                        // the last subscriber to answer writes the compliance report, and
+                        // withdraws the pii findings of an infected upload
+                        answers
+                            ? java.util.stream.Stream.of("compliance/", "pii/")
+                            : java.util.stream.Stream.empty())
+                    .distinct()
+                    .map(f -> "${ProcessedBucket.Arn}/" + f + "*")
+                    .toList());
           }
           if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))) {
             assertThat(actions)
@@ -103,12 +137,19 @@ class TemplateTest {
         }
       }
     }
+    expectedPuts.forEach(
+        (name, expected) ->
+            assertThat(puts.get(name))
+                .as(name + " may put exactly where its processor writes")
+                .containsExactlyInAnyOrderElementsOf(expected));
     assertThat(functions)
         .containsExactly(
             "ImageFunction",
             "DocumentFunction",
             "ValidateFunction",
             "PiiFunction",
+            "ScanFunction",
+            "SignatureUpdateFunction",
             "VideoFunction");
     assertThat(flatten(get(globals, "Function", "Environment").orElseThrow()))
         .contains("OUTPUT_BUCKET", "ProcessedBucket", "MAX_RECEIVE_COUNT", "RESULTS_TOPIC_ARN");
@@ -128,6 +169,9 @@ class TemplateTest {
       if (type.equals("AWS::Serverless::Function")) {
         for (NodeTuple e :
             ((MappingNode) get(resource, "Properties", "Events").orElseThrow()).getValue()) {
+          if (!"SQS".equals(text(get(e.getValueNode(), "Type").orElseThrow()))) {
+            continue; // the signature update's schedule
+          }
           assertThat(flatten(get(e.getValueNode(), "Properties", "ScalingConfig").orElseThrow()))
               .as(
                   text(t.getKeyNode())
@@ -140,7 +184,7 @@ class TemplateTest {
         alarmed.add(text(get(resource, "Properties", "AlarmName").orElseThrow()));
       }
     }
-    for (String processor : List.of("image", "document", "validate", "video")) {
+    for (String processor : List.of("image", "document", "validate", "pii", "scan", "video")) {
       for (String alarm :
           List.of("errors", "throttles", "duration-p99", "error-rate", "file-failure-rate")) {
         assertThat(alarmed).contains("s3proc.media-ingest." + processor + "." + alarm);
@@ -274,9 +318,14 @@ class TemplateTest {
   }
 
   /** The processor a function runs, from its jar: handlers/<processor>/target/... */
+  /** The processor a function runs: its jar's module, or its container image's (scan). */
   static String processor(Node function) {
-    return text(get(function, "Properties", "CodeUri").orElseThrow())
-        .replaceAll("^\\.\\./handlers/([a-z]+)/.*", "$1");
+    String where =
+        get(function, "Properties", "CodeUri")
+            .or(() -> get(function, "Metadata", "DockerContext"))
+            .map(TemplateTest::text)
+            .orElseThrow();
+    return where.replaceAll("^\\.\\./handlers/([a-z]+).*", "$1");
   }
 
   // ---- YAML nodes --------------------------------------------------------------------------
