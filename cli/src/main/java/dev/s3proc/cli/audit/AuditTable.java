@@ -36,10 +36,7 @@ public record AuditTable(List<AuditRecord> attempts, boolean withObject) impleme
       if (withObject) {
         row.add("s3://" + r.bucket() + "/" + r.key());
       }
-      String detail =
-          r.errorType() != null
-              ? r.errorType() + ": " + r.errorMessage()
-              : r.outputs() == null || r.outputs().isEmpty() ? "" : String.join(" ", r.outputs());
+      String detail = detail(r);
       row.addAll(
           List.of(
               r.status().name(),
@@ -55,6 +52,40 @@ public record AuditTable(List<AuditRecord> attempts, boolean withObject) impleme
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * What a user reads first: the error; else a processor's verdict (INFECTED with its signature,
+   * FOUND), or a compliance report's verdicts per subscriber and why; then the outputs.
+   */
+  static String detail(AuditRecord r) {
+    String outputs =
+        r.outputs() == null || r.outputs().isEmpty() ? "" : String.join(" ", r.outputs());
+    if (r.status().report()) {
+      List<String> verdicts = new ArrayList<>();
+      r.metadata().forEach((processor, verdict) -> verdicts.add(processor + " " + verdict));
+      return String.join(", ", verdicts)
+          + (r.errorMessage() == null ? "" : " (" + r.errorMessage() + ")")
+          + (outputs.isEmpty() ? "" : ": " + outputs);
+    }
+    if (r.errorType() != null) {
+      return r.errorType() + ": " + r.errorMessage();
+    }
+    String verdict =
+        r.metadata() == null
+            ? null
+            : r.metadata().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("Verdict"))
+                .map(e -> e.getValue())
+                .findFirst()
+                .orElse(null);
+    if (verdict == null) {
+      return outputs;
+    }
+    String signature = r.metadata().get("signature");
+    return verdict
+        + (signature == null ? "" : " " + signature)
+        + (outputs.isEmpty() ? "" : ": " + outputs);
   }
 
   private static String s(Object o) {

@@ -106,6 +106,22 @@ public class StatsCommand implements Callable<Integer> {
             String.format(
                     "success %.2f%% against the 99.5%% target: ", stats.overall().successRate())
                 + (t.successMet() ? "@|green met|@" : "@|red,bold not met|@"));
+    AuditStats.Compliance c = stats.compliance();
+    if (c.reports() > 0) {
+      ctx.out()
+          .line(
+              "compliance reports: "
+                  + c.reports()
+                  + " upload(s): "
+                  + c.compliant()
+                  + " COMPLIANT, "
+                  + (c.nonCompliant() > 0
+                      ? "@|red,bold " + c.nonCompliant() + " NON_COMPLIANT|@"
+                      : "0 NON_COMPLIANT")
+                  + ", "
+                  + c.incomplete()
+                  + " INCOMPLETE");
+    }
     return 0;
   }
 }

@@ -61,15 +61,15 @@ final class LocalClamd {
   }
 
   /** Starts clamd on a free loopback port and waits until it answers; its address. */
-  static String start(
-      Availability a, Path dir, LocalState state, java.util.function.Consumer<String> say)
+  static String start(Availability a, LocalState state, java.util.function.Consumer<String> say)
       throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Files.createDirectories(dir);
-    Path conf = dir.resolve("clamd.conf");
+    Path conf = state.privateFile("clamd.conf");
+    Path log = state.privateFile("clamd.log");
+    Path out = state.privateFile("clamd.out");
     Files.writeString(
         conf,
         String.join(
@@ -78,16 +78,14 @@ final class LocalClamd {
             "TCPSocket " + port,
             "TCPAddr 127.0.0.1",
             "DatabaseDirectory " + a.database(),
-            "LogFile " + dir.resolve("clamd.log"),
-            "PidFile " + dir.resolve("clamd.pid"),
+            "LogFile " + log,
             ""));
-    Path out = dir.resolve("clamd.out");
     say.accept(
         "clamd: loading the signatures in " + a.database() + " (the official ones take ~20 s)");
     Process p =
         new ProcessBuilder(a.clamd().toString(), "--config-file=" + conf)
             .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
             .start();
     state.remember(p, "clamd");
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

@@ -186,8 +186,7 @@ public final class LocalRunner {
     List<Worker> workers = consumed(config, env).stream().map(Worker::new).toList();
     if (workers.stream().anyMatch(w -> SCAN.equals(w.queue.processor()))) {
       try {
-        clamdAddress =
-            LocalClamd.start(LocalClamd.find(env), state.dir().resolve("clamd"), state, this::say);
+        clamdAddress = LocalClamd.start(LocalClamd.find(env), state, this::say);
         say("clamd answering on " + clamdAddress);
       } catch (java.io.IOException e) {
         say(e.getMessage() + ": scans are skipped, the scan queue is not consumed");

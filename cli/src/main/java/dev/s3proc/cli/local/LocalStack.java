@@ -328,6 +328,9 @@ public final class LocalStack {
             childEnv.put(k, v);
           }
         });
+    if (env.containsKey(LocalClamd.DATABASE_ENV)) { // the signatures the scans use
+      childEnv.put(LocalClamd.DATABASE_ENV, env.get(LocalClamd.DATABASE_ENV));
+    }
     Process p;
     try {
       p = pb.start();

@@ -238,10 +238,14 @@ class LocalPipelineIT {
   }
 
   static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    await(condition, Duration.ofSeconds(90));
+  }
+
+  static void await(BooleanSupplier condition, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not processed within 90 s");
+        throw new AssertionError("not processed within " + within.toSeconds() + " s");
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }

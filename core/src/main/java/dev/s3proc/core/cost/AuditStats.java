@@ -15,7 +15,12 @@ import java.util.TreeMap;
  * success).
  */
 public record AuditStats(
-    Instant since, Instant until, Summary overall, List<Summary> byWorkflow, Targets targets) {
+    Instant since,
+    Instant until,
+    Summary overall,
+    List<Summary> byWorkflow,
+    Targets targets,
+    Compliance compliance) {
   public static final long LATENCY_TARGET_MS = 30_000;
   public static final double SUCCESS_TARGET = 99.5;
 
@@ -38,10 +43,17 @@ public record AuditStats(
       double attemptsPerFile,
       int maxAttempts) {}
 
+  /**
+   * Compliance reports in the window: each upload counted once, by its latest report (a redrive
+   * that completes an INCOMPLETE one makes it COMPLIANT or NON_COMPLIANT).
+   */
+  public record Compliance(long reports, long compliant, long nonCompliant, long incomplete) {}
+
   public record Targets(
       long latencyTargetMs, boolean latencyMet, double successTarget, boolean successMet) {}
 
   public static AuditStats of(List<AuditRecord> attempts, Instant since, Instant until) {
+    Compliance compliance = compliance(attempts);
     Map<String, List<AuditRecord>> byFile = new LinkedHashMap<>();
     for (AuditRecord r : attempts) {
       byFile
@@ -69,7 +81,30 @@ public record AuditStats(
             overall.latencyP99Ms() == null || overall.latencyP99Ms() <= LATENCY_TARGET_MS,
             SUCCESS_TARGET,
             overall.files() == 0 || overall.successRate() >= SUCCESS_TARGET);
-    return new AuditStats(since, until, overall, workflows, targets);
+    return new AuditStats(since, until, overall, workflows, targets, compliance);
+  }
+
+  private static Compliance compliance(List<AuditRecord> records) {
+    Map<String, AuditRecord> latest = new LinkedHashMap<>();
+    for (AuditRecord r : records) {
+      if (r.status().report()) {
+        latest.merge(
+            r.bucket() + "/" + r.key() + "#" + r.versionId(),
+            r,
+            (a, b) -> a.startedAt().isAfter(b.startedAt()) ? a : b);
+      }
+    }
+    long compliant = 0;
+    long nonCompliant = 0;
+    long incomplete = 0;
+    for (AuditRecord r : latest.values()) {
+      switch (r.status()) {
+        case COMPLIANT -> compliant++;
+        case NON_COMPLIANT -> nonCompliant++;
+        default -> incomplete++;
+      }
+    }
+    return new Compliance(latest.size(), compliant, nonCompliant, incomplete);
   }
 
   private static Summary summarize(String workflow, List<List<AuditRecord>> files) {
