@@ -386,7 +386,7 @@ public class DemoCommand implements Callable<Integer> {
       video.run(samples, bucket, audit, notices);
     }
 
-    ComplianceStory compliance = new ComplianceStory(ctx.clients(), config, out);
+    ComplianceStory compliance = new ComplianceStory(ctx.clients(), config, out, ctx.env());
     String noCompliance = compliance.skipReason(samples);
     if (noCompliance != null) {
       step(out, 10, "The compliance fan-out is skipped: " + noCompliance + ".");

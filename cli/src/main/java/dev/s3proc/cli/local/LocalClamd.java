@@ -79,6 +79,8 @@ final class LocalClamd {
             "TCPAddr 127.0.0.1",
             "DatabaseDirectory " + a.database(),
             "LogFile " + log,
+            // an encrypted archive is reported (and recorded UNSCANNABLE), never passed as clean
+            "AlertEncrypted yes",
             ""));
     say.accept(
         "clamd: loading the signatures in " + a.database() + " (the official ones take ~20 s)");

@@ -17,10 +17,16 @@ class DemoIT {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
+    // ClamAV's official signatures cannot be downloaded here: a database of one body signature
+    // stands in (a scan against it is real; CLEAN means clean against it, no more)
+    Path signatures = Files.createDirectories(state.resolve("signatures"));
+    Files.writeString(
+        signatures.resolve("s3proc-demo.ndb"), "S3proc.Demo.Marker:0:*:733370726f63\n");
     Cli cli =
         new Cli()
-            .env("S3PROC_STATE_DIR", state.toString())
-            .env("S3PROC_HOME", Path.of("..").toAbsolutePath().normalize().toString());
+            .env("S3PROC_STATE_DIR", state.resolve("stack").toString())
+            .env("S3PROC_HOME", Path.of("..").toAbsolutePath().normalize().toString())
+            .env("S3PROC_CLAMAV_DB", signatures.toString());
     Cli.Result r =
         cli.run("demo", "--port", Integer.toString(port), "-f", "../config/pipeline.yaml");
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -46,7 +52,10 @@ class DemoIT {
             "10. The compliance fan-out: uploaded customers.csv under uploads/compliance/",
             "validate SUCCEEDED  text/csv",
             "pii      SUCCEEDED  FOUND: 3 EMAIL, 1 CARD, 2 PHONE; masked report",
+            "scan     SUCCEEDED  CLEAN (ClamAV ",
+            "report   NON_COMPLIANT  s3://terminus-processed/compliance/uploads/compliance/"
+                + "customers.csv.json (pii: FOUND (",
             "Stopped the local stack it started");
-    assertThat(Files.exists(state.resolve("local.json"))).isFalse();
+    assertThat(Files.exists(state.resolve("stack/local.json"))).isFalse();
   }
 }

@@ -150,6 +150,15 @@ public final class TextExtractor {
 
   /** Extracts the text, giving up with TOO_LARGE a little before {@code deadline}. */
   public Extracted extract(File pdf, Instant deadline) throws PermanentFailure, IOException {
+    return extract(pdf, deadline, null);
+  }
+
+  /**
+   * Extracts the text with {@code pageEnd} after each page (a form feed lets a reader tell the
+   * pages apart), or PDFBox's default when null.
+   */
+  public Extracted extract(File pdf, Instant deadline, String pageEnd)
+      throws PermanentFailure, IOException {
     RandomAccessStreamCache.StreamCacheCreateFunction cache =
         MemoryUsageSetting.setupTempFileOnly().streamCache;
     PDDocument doc;
@@ -182,6 +191,9 @@ public final class TextExtractor {
         // The overlap check compares every glyph with its neighbours to drop fake-bold doubles; it
         // is most of the stripper's time and pdftotext does without it.
         stripper.setSuppressDuplicateOverlappingText(false);
+        if (pageEnd != null) {
+          stripper.setPageEnd(pageEnd);
+        }
         text = stripper.getText(doc);
       } catch (LimitReached e) {
         throw e.failure;

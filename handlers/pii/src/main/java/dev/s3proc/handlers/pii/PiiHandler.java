@@ -2,6 +2,7 @@ package dev.s3proc.handlers.pii;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.s3proc.core.config.OutputKeys;
+import dev.s3proc.handlers.document.TextExtractor;
 import dev.s3proc.handlers.runtime.Input;
 import dev.s3proc.handlers.runtime.PermanentFailure;
 import dev.s3proc.handlers.runtime.Processor;
@@ -14,6 +15,9 @@ import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,9 +27,9 @@ import java.util.Map;
 
 /**
  * Lambda handler {@code dev.s3proc.handlers.pii.PiiHandler::handleRequest}: personal data and
- * secrets in a text object (plain text, CSV, JSON, logs), by {@link PiiScanner}. The trail gets the
- * counts by type; the outputs get {@code pii/<key>.json} with each finding's type, line and masked
- * form — never a value.
+ * secrets in a text object (plain text, CSV, JSON, logs) or a PDF's text (by page), by {@link
+ * PiiScanner}. The trail gets the counts by type; the outputs get {@code pii/<key>.json} with each
+ * finding's type, line and masked form — never a value.
  */
 public class PiiHandler extends ProcessorHandler {
   public PiiHandler() {
@@ -46,6 +50,13 @@ public class PiiHandler extends ProcessorHandler {
     private final PiiScanner scanner =
         new PiiScanner(System.getenv().getOrDefault("PII_PHONE_REGION", "US"));
 
+    /** The document processor's limits (MAX_PAGES, MAX_TEXT_CHARS, MAX_PAGE_GLYPHS). */
+    private final TextExtractor pdfText =
+        new TextExtractor(
+            Integer.parseInt(System.getenv().getOrDefault("MAX_PAGES", "2000")),
+            Long.parseLong(System.getenv().getOrDefault("MAX_TEXT_CHARS", "20000000")),
+            Long.parseLong(System.getenv().getOrDefault("MAX_PAGE_GLYPHS", "500000")));
+
     @Override
     public String name() {
       return "pii";
@@ -57,15 +68,13 @@ public class PiiHandler extends ProcessorHandler {
         throw PermanentFailure.empty();
       }
       String lower = input.key().toLowerCase(Locale.ROOT);
-      if (lower.endsWith(".pdf")) {
-        throw new PermanentFailure(
-            "UNSUPPORTED",
-            "a PDF: the pii processor reads UTF-8 text (plain text, CSV, JSON, logs), not PDF text"
-                + " yet; nothing was scanned");
-      }
       List<PiiScanner.Finding> findings;
-      try (InputStream in = input.open()) {
-        findings = scan(in, input.deadline());
+      if (lower.endsWith(".pdf")) {
+        findings = scanPdf(input);
+      } else {
+        try (InputStream in = input.open()) {
+          findings = scan(in, input.deadline());
+        }
       }
       Map<PiiScanner.Type, Integer> counts = PiiScanner.counts(findings);
       int total = findings.size();
@@ -149,6 +158,33 @@ public class PiiHandler extends ProcessorHandler {
       return out;
     }
 
+    /**
+     * A PDF's text, page by page, through the document processor's extractor (its limits, and its
+     * verdicts on an encrypted or corrupt file); each finding placed by page and line.
+     */
+    List<PiiScanner.Finding> scanPdf(Input input) throws PermanentFailure, IOException {
+      Path pdf = Files.createTempFile("s3proc-pii", ".pdf");
+      try {
+        try (InputStream in = input.open()) {
+          Files.copy(in, pdf, StandardCopyOption.REPLACE_EXISTING);
+        }
+        String text = pdfText.extract(pdf.toFile(), input.deadline(), "\f").text();
+        List<PiiScanner.Finding> out = new ArrayList<>();
+        String[] pages = text.split("\f", -1);
+        for (int p = 0; p < pages.length; p++) {
+          String[] lines = pages[p].split("\r?\n", -1);
+          for (int l = 0; l < lines.length; l++) {
+            for (PiiScanner.Finding f : scanner.scan(lines[l], p + 1)) {
+              out.add(new PiiScanner.Finding(f.type(), p + 1, l + 1, f.masked()));
+            }
+          }
+        }
+        return out;
+      } finally {
+        Files.deleteIfExists(pdf);
+      }
+    }
+
     private void scanLine(StringBuilder line, int number, List<PiiScanner.Finding> out) {
       if (line.length() > 0 && line.charAt(line.length() - 1) == '\r') {
         line.setLength(line.length() - 1);
@@ -161,7 +197,8 @@ public class PiiHandler extends ProcessorHandler {
 
     private static PermanentFailure notText(String why) {
       return new PermanentFailure(
-          "UNSUPPORTED", "not text: " + why + "; the pii processor reads UTF-8 text, CSV and JSON");
+          "UNSUPPORTED",
+          "not text: " + why + "; the pii processor reads UTF-8 text, CSV, JSON and PDFs");
     }
 
     /** libphonenumber's metadata and the scanner's patterns, on a line of made-up text. */

@@ -87,12 +87,88 @@ class PiiHandlerIT {
     String pdf = "uploads/compliance/statement.pdf";
     byte[] doc = "%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.ISO_8859_1);
     h.invoke(handler, h.event("sqs-moto-s3-event.json", pdf, doc.length, h.put(pdf, doc)));
-    assertThat(h.history(pdf).get(0).errorMessage()).contains("a PDF", "nothing was scanned");
+    assertThat(h.history(pdf).get(0).errorType()).isEqualTo("CORRUPT");
 
     String empty = "uploads/compliance/empty.txt";
     h.invoke(handler, h.event("sqs-moto-s3-event.json", empty, 0, h.put(empty, new byte[0])));
     assertThat(h.history(empty).get(0).errorType()).isEqualTo("EMPTY");
     assertThat(h.dlq()).hasSize(3);
+  }
+
+  /**
+   * A PDF's text is read through the document processor's extractor, and each finding placed by
+   * page and line; an encrypted PDF is a clear failure, never a silent NONE.
+   */
+  @Test
+  void personalDataInAPdfIsFoundByPageAndAnEncryptedPdfIsRefused() throws Exception {
+    String key = "uploads/compliance/claim form.pdf";
+    byte[] pdf =
+        pdf(
+            null,
+            "Claim 2026-000451: nothing personal on this page.",
+            "Contact: jane.doe@example.com, card 5555 5555 5555 4444, SSN 123-45-6789");
+    h.invoke(handler, h.event("sqs-moto-s3-event.json", key, pdf.length, h.put(key, pdf)));
+    AuditRecord r = h.history(key).get(0);
+    assertThat(r.status()).as(String.valueOf(r.errorMessage())).isEqualTo(Status.SUCCEEDED);
+    assertThat(r.metadata())
+        .containsEntry("piiVerdict", "FOUND")
+        .containsEntry("pii.EMAIL", "1")
+        .containsEntry("pii.CARD", "1")
+        .containsEntry("pii.SSN", "1")
+        .doesNotContainKey("pii.PHONE");
+    String report =
+        h.s3
+            .getObjectAsBytes(
+                b -> b.bucket(OUTPUTS).key("processed/pii/uploads/compliance/claim form.pdf.json"))
+            .asUtf8String();
+    JsonNode json = new ObjectMapper().readTree(report);
+    for (JsonNode f : json.path("findings")) {
+      assertThat(f.path("page").asInt()).as(f.toString()).isEqualTo(2);
+    }
+    assertThat(report).doesNotContain("jane.doe", "5555 5555", "123-45-6789");
+
+    String locked = "uploads/compliance/locked.pdf";
+    byte[] secret = pdf("user-pass", "SSN 123-45-6789");
+    h.invoke(
+        handler, h.event("sqs-moto-s3-event.json", locked, secret.length, h.put(locked, secret)));
+    assertThat(h.history(locked).get(0))
+        .satisfies(
+            f -> {
+              assertThat(f.status()).isEqualTo(Status.FAILED);
+              assertThat(f.errorType()).isEqualTo("ENCRYPTED");
+            });
+  }
+
+  /** A PDF made here with PDFBox: one page per text, optionally encrypted. */
+  static byte[] pdf(String userPassword, String... pages) throws java.io.IOException {
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+      var font =
+          new org.apache.pdfbox.pdmodel.font.PDType1Font(
+              org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);
+      for (String text : pages) {
+        var page = new org.apache.pdfbox.pdmodel.PDPage();
+        doc.addPage(page);
+        try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+          cs.beginText();
+          cs.setFont(font, 11);
+          cs.newLineAtOffset(72, 700);
+          cs.showText(text);
+          cs.endText();
+        }
+      }
+      if (userPassword != null) {
+        var policy =
+            new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy(
+                "owner-secret",
+                userPassword,
+                new org.apache.pdfbox.pdmodel.encryption.AccessPermission());
+        policy.setEncryptionKeyLength(128);
+        doc.protect(policy);
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    }
   }
 
   @Test

@@ -633,7 +633,7 @@ final class AttemptRunner {
             "error",
             message,
             "retry",
-            kind == Kind.TRANSIENT));
+            retry));
     if (announce) {
       notices.announce(failed);
     }

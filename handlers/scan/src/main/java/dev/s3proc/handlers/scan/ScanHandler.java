@@ -33,6 +33,9 @@ public class ScanHandler extends ProcessorHandler {
   }
 
   static final class ScanProcessor implements Processor {
+    /** The signatures clamd gives an archive or document it cannot decrypt (AlertEncrypted). */
+    static final String ENCRYPTED = "Heuristics.Encrypted.";
+
     private final Clamd clamd;
     private final long maxBytes;
     private final Quarantine quarantine;
@@ -75,6 +78,12 @@ public class ScanHandler extends ProcessorHandler {
       }
       if (reply.verdict() == Clamd.Verdict.UNSCANNABLE) {
         throw unscannable("clamd: " + reply.text());
+      }
+      if (reply.verdict() == Clamd.Verdict.INFECTED
+          && reply.signature() != null
+          && reply.signature().startsWith(ENCRYPTED)) {
+        // clamd's AlertEncrypted: it could not look inside, which is not a virus found
+        throw unscannable("encrypted (" + reply.signature() + "): its content cannot be scanned");
       }
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("scanVerdict", reply.verdict().name());

@@ -75,6 +75,7 @@ class ScanHandlerIT {
             "LogFile " + dir.resolve("clamd.log"),
             "PidFile " + dir.resolve("clamd.pid"),
             "StreamMaxLength 1M",
+            "AlertEncrypted yes",
             ""));
     clamd =
         new ProcessBuilder(exe.toString(), "--config-file=" + conf)
@@ -170,6 +171,48 @@ class ScanHandlerIT {
     assertThat(byLimit.errorType()).isEqualTo("UNSCANNABLE");
     assertThat(byLimit.errorMessage()).contains("5000 bytes, past the scanner's limit of 1000");
     assertThat(h.dlq()).hasSize(2);
+  }
+
+  /**
+   * An encrypted archive cannot be looked into: UNSCANNABLE, never CLEAN. A truncated one is
+   * scanned as far as its bytes go (clamd reads the raw stream too): CLEAN, a verdict on those
+   * bytes.
+   */
+  @Test
+  void anEncryptedArchiveIsUnscannableAndATruncatedOneIsScannedAsItIs() throws Exception {
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(zip)) {
+      ZipEntry e = new ZipEntry("secret.txt");
+      byte[] body = "quarterly numbers\n".repeat(10).getBytes(StandardCharsets.US_ASCII);
+      e.setMethod(ZipEntry.STORED);
+      e.setSize(body.length);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(body);
+      e.setCrc(crc.getValue());
+      z.putNextEntry(e);
+      z.write(body);
+    }
+    byte[] encrypted = zip.toByteArray();
+    // the "encrypted" bit of the general purpose flags, in the local and the central header, as
+    // zip -e sets it (the JDK cannot write encrypted entries)
+    encrypted[6] |= 1;
+    for (int i = encrypted.length - 22; i >= 0; i--) {
+      if (encrypted[i] == 'P'
+          && encrypted[i + 1] == 'K'
+          && encrypted[i + 2] == 1
+          && encrypted[i + 3] == 2) {
+        encrypted[i + 8] |= 1;
+        break;
+      }
+    }
+    AuditRecord locked = scan(handler(100 << 20), "uploads/compliance/locked.zip", encrypted);
+    assertThat(locked.status()).isEqualTo(Status.FAILED);
+    assertThat(locked.errorType()).isEqualTo("UNSCANNABLE");
+    assertThat(locked.errorMessage()).contains("encrypted", "Heuristics.Encrypted.Zip");
+
+    byte[] truncated = java.util.Arrays.copyOf(zip.toByteArray(), 40);
+    assertThat(scan(handler(100 << 20), "uploads/compliance/cut.zip", truncated).metadata())
+        .containsEntry("scanVerdict", "CLEAN");
   }
 
   @Test
