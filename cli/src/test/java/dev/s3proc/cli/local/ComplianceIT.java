@@ -208,6 +208,30 @@ class ComplianceIT {
       assertThat(redrive.exitCode()).as(redrive.toString()).isZero();
       await(() -> report(trail, later).status() == Status.COMPLIANT);
 
+      // reconcile holds each upload to all three subscribers: the quarantined one is no longer
+      // listed, the empty one failed for good in the DLQs, the others are done
+      Cli.Result reconciled =
+          cli()
+              .run(
+                  "audit",
+                  "reconcile",
+                  "--local",
+                  "-f",
+                  "../config/pipeline.yaml",
+                  "--prefix",
+                  "uploads/compliance/",
+                  "--since",
+                  "1h",
+                  "--grace",
+                  "0s",
+                  "-o",
+                  "json");
+      assertThat(reconciled.exitCode()).as(reconciled.toString()).isZero();
+      JsonNode r = new ObjectMapper().readTree(reconciled.out());
+      assertThat(r.path("processed").asLong()).isEqualTo(3);
+      assertThat(r.path("failed").asLong()).isEqualTo(1);
+      assertThat(r.path("findings").get(0).path("key").asText()).isEqualTo(empty);
+
       Cli.Result stats = cli().run("audit", "stats", "--local", "--since", "1h");
       assertThat(stats.out())
           .contains("compliance reports: 5 upload(s): 2 COMPLIANT, 3 NON_COMPLIANT, 0 INCOMPLETE");

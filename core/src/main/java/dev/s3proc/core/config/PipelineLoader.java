@@ -1346,7 +1346,8 @@ public final class PipelineLoader {
       return true;
     }
     if (v != null && !"false".equalsIgnoreCase(v)) {
-      error(pos(entry.getValueNode()), subject, "'" + v + "' is not true or false");
+      error(
+          pos(entry.getValueNode()), subject, keyOf(entry) + ": '" + v + "' is not true or false");
     }
     return false;
   }

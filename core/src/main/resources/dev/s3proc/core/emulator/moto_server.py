@@ -1,4 +1,4 @@
-# moto_server with two fixes to its Step Functions, for s3proc's local stack and tests (moto 5.2.1):
+# moto_server with fixes for s3proc's local stack and tests (moto 5.2.1):
 # 1. StartExecution deep-copies the state machine, and with it the executions it has already run,
 #    which hold locks that cannot be copied: every execution after a state machine's first failed
 #    with HTTP 500 ("cannot pickle '_thread.RLock' object"). The copy now leaves the executions out
@@ -6,9 +6,16 @@
 # 2. SendTaskFailure dropped the cause: a Catch saw {"Error": ..., "Cause": null}. It is passed on.
 # 3. GetBucketNotificationConfiguration left out EventBridgeConfiguration, though delivery to
 #    EventBridge was on: `rules plan` saw it off after every apply. It is put back in the answer.
+# 4. DynamoDB writes were not atomic: two UpdateItems arriving at once for an item that did not
+#    exist yet each created it, and the last one replaced the other's (measured: three subscribers
+#    answering a compliance tally at once left one answer). DynamoDB serializes the writes to an
+#    item; here every write takes one lock (moto keeps its tables in memory: the lock costs nothing
+#    a test or the local stack would notice).
 # Everything else is moto as installed.
 import copy
+import functools
 import sys
+import threading
 
 from moto.core.responses import EmptyResult
 from moto.s3.responses import S3Response
@@ -65,6 +72,24 @@ def _get_bucket_notification_with_event_bridge(self):
 
 
 S3Response.get_bucket_notification = _get_bucket_notification_with_event_bridge
+
+from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
+
+_dynamodb_writes = threading.RLock()
+
+
+def _serialized(write):
+    @functools.wraps(write)
+    def locked(*args, **kwargs):
+        with _dynamodb_writes:
+            return write(*args, **kwargs)
+
+    return locked
+
+
+for _name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+    if hasattr(DynamoDBBackend, _name):
+        setattr(DynamoDBBackend, _name, _serialized(getattr(DynamoDBBackend, _name)))
 
 from moto.server import main  # noqa: E402
 
