@@ -36,6 +36,7 @@ class ReconcileIT {
     aws = Moto.clients();
     aws.s3().createBucket(r -> r.bucket("terminus-uploads"));
     aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+    aws.s3().createBucket(r -> r.bucket("terminus-quarantine"));
     aws.s3().createBucket(r -> r.bucket("inventories"));
     assertThat(s3proc("rules", "apply", "-f", PIPELINE, "--yes").exitCode()).isZero();
     for (String key :

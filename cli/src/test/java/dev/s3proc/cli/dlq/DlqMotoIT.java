@@ -37,6 +37,7 @@ class DlqMotoIT {
   void listPeekAndRedriveAnEventMotoDelivered() {
     aws.s3().createBucket(r -> r.bucket("terminus-uploads"));
     aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+    aws.s3().createBucket(r -> r.bucket("terminus-quarantine"));
     assertThat(s3proc("rules", "apply", "-f", "../config/pipeline.yaml", "--yes").exitCode())
         .isZero();
     String key = "uploads/images/my photo é+1.jpg";

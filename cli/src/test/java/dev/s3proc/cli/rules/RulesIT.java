@@ -52,6 +52,7 @@ class RulesIT {
   void createBuckets() {
     aws.s3().createBucket(r -> r.bucket(BUCKET));
     aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+    aws.s3().createBucket(r -> r.bucket("terminus-quarantine"));
   }
 
   @Test

@@ -26,6 +26,7 @@ class WorkflowRulesIT {
     aws = Moto.clients();
     aws.s3().createBucket(r -> r.bucket("terminus-uploads"));
     aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+    aws.s3().createBucket(r -> r.bucket("terminus-quarantine"));
   }
 
   @AfterEach

@@ -56,6 +56,7 @@ class StatusIT {
   void apply() {
     aws.s3().createBucket(r -> r.bucket("terminus-uploads"));
     aws.s3().createBucket(r -> r.bucket("terminus-processed"));
+    aws.s3().createBucket(r -> r.bucket("terminus-quarantine"));
     Cli.Result apply = s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes");
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     trail = new AuditTrail(aws.dynamoDb(), "s3proc-audit", Duration.ofDays(90));

@@ -166,6 +166,9 @@ final class AttemptRunner {
     if (notices.enabled() && step == null) {
       requests.merge("sns", 1L, Long::sum); // the result notice
     }
+    if (reporter.enabled() && step == null) {
+      requests.merge("dynamoWrite", 1L, Long::sum); // the answer to the compliance tally
+    }
     if (step != null) { // the execution's EventBridge event is counted once, by the step saying so
       requests.remove("eventBridge");
       step.counts().forEach((counter, n) -> requests.merge(counter, n, Long::sum));

@@ -59,9 +59,14 @@ final class ComplianceReporter {
         Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
+  /** Whether this processor answers for compliance reports. */
+  boolean enabled() {
+    return subscribers.contains(processor);
+  }
+
   /** Whether this processor's outcomes go into reports, and this one is final. */
   boolean answers(AuditRecord outcome) {
-    return subscribers.contains(processor)
+    return enabled()
         && outcome != null
         && (outcome.status() == Status.SUCCEEDED
             || (outcome.status() == Status.FAILED && !outcome.retrying()));
