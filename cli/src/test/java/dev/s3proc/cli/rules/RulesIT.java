@@ -200,6 +200,8 @@ class RulesIT {
             "s3proc.media-ingest.compliance-validation.oldest-age",
             "s3proc.media-ingest.compliance-pii-dlq.depth",
             "s3proc.media-ingest.compliance-pii.oldest-age",
+            "s3proc.media-ingest.compliance-scan-dlq.depth",
+            "s3proc.media-ingest.compliance-scan.oldest-age",
             "s3proc.media-ingest.video.executions-failed");
   }
 
@@ -230,7 +232,8 @@ class RulesIT {
         aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions();
     assertThat(subscriptions)
         .extracting(x -> x.endpoint().replaceAll(".*:", ""))
-        .containsExactlyInAnyOrder("audit-tap", "compliance-validation", "compliance-pii");
+        .containsExactlyInAnyOrder(
+            "audit-tap", "compliance-scan", "compliance-validation", "compliance-pii");
     for (var x : subscriptions) {
       if (!x.endpoint().endsWith("audit-tap")) {
         assertThat(
@@ -275,14 +278,14 @@ class RulesIT {
         fewer,
         Files.readString(PIPELINE)
             .replace(
-                "subscribers: [compliance-validation, compliance-pii]",
-                "subscribers: [compliance-validation]"));
+                "subscribers: [compliance-scan, compliance-validation, compliance-pii]",
+                "subscribers: [compliance-scan, compliance-validation]"));
     Cli.Result drop = s3proc("rules", "plan", "-f", fewer.toString());
     assertThat(drop.out()).contains("- delete subscription compliance-fanout -> compliance-pii");
     assertThat(s3proc("rules", "apply", "-f", fewer.toString(), "--yes").exitCode()).isZero();
     assertThat(aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions())
         .extracting(x -> x.endpoint().replaceAll(".*:", ""))
-        .containsExactlyInAnyOrder("audit-tap", "compliance-validation");
+        .containsExactlyInAnyOrder("audit-tap", "compliance-scan", "compliance-validation");
   }
 
   @Test
