@@ -39,7 +39,8 @@ MaxScanSize 400M
 MaxFileSize 100M
 CONF
 /usr/sbin/clamd --config-file="$work/clamd.conf"
-until clamdscan --config-file="$work/clamd.conf" --version >/dev/null 2>&1; do sleep 0.2; done
+ping() { python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); s.sendall(b"zPING\0"); sys.exit(0 if s.recv(4)==b"PONG" else 1)' "$port" 2>/dev/null; }
+for _ in $(seq 1 300); do ping && break; sleep 0.2; done; ping
 corpus=$(ls "$work"/corpus/* | tr '\n' ' ')
 bytes=$(cat "$work"/corpus/* | wc -c)
 echo "corpus: $files files, $((bytes >> 20)) MB; ClamAV $(clamscan --version)"
