@@ -166,6 +166,7 @@ function _complete_s3proc() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules apply" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules export" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules test" ];    then _picocli_s3proc_rules; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules graph" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq list" ];    then _picocli_s3proc_dlq; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq peek" ];    then _picocli_s3proc_dlq; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dlq redrive" ];    then _picocli_s3proc_dlq; return $?; fi
@@ -193,33 +194,35 @@ function _complete_s3proc() {
   local cmds9=(rules apply)
   local cmds10=(rules export)
   local cmds11=(rules test)
-  local cmds12=(dlq list)
-  local cmds13=(dlq peek)
-  local cmds14=(dlq redrive)
-  local cmds15=(dlq export)
-  local cmds16=(dlq purge)
-  local cmds17=(audit show)
-  local cmds18=(audit list)
-  local cmds19=(audit stats)
-  local cmds20=(audit reconcile)
-  local cmds21=(cost report)
-  local cmds22=(local up)
-  local cmds23=(local down)
-  local cmds24=(local status)
+  local cmds12=(rules graph)
+  local cmds13=(dlq list)
+  local cmds14=(dlq peek)
+  local cmds15=(dlq redrive)
+  local cmds16=(dlq export)
+  local cmds17=(dlq purge)
+  local cmds18=(audit show)
+  local cmds19=(audit list)
+  local cmds20=(audit stats)
+  local cmds21=(audit reconcile)
+  local cmds22=(cost report)
+  local cmds23=(local up)
+  local cmds24=(local down)
+  local cmds25=(local status)
 
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_cost_report; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_list; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_audit_show; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_list; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_show; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_rules_graph; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_rules_test; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_rules_export; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
@@ -282,7 +285,7 @@ function _picocli_s3proc_rules() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="validate plan apply export test"
+  local commands="validate plan apply export test graph"
   local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -787,6 +790,57 @@ function _picocli_s3proc_rules_test() {
       ;;
     '--event')
       return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `graph` subcommand.
+function _picocli_s3proc_rules_graph() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'-f' '--file' '--format' '--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("mermaid" "dot" "svg") # --format values
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--profile')
       return

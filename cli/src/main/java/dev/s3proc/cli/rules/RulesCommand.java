@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       ApplyCommand.class,
       ExportCommand.class,
-      TestCommand.class
+      TestCommand.class,
+      GraphCommand.class
     })
 public class RulesCommand {}
