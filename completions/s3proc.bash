@@ -161,6 +161,7 @@ function _complete_s3proc() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_s3proc; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_s3proc; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules validate" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules plan" ];    then _picocli_s3proc_rules; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rules apply" ];    then _picocli_s3proc_rules; return $?; fi
@@ -189,45 +190,47 @@ function _complete_s3proc() {
   local cmds4=(status)
   local cmds5=(local)
   local cmds6=(demo)
-  local cmds7=(rules validate)
-  local cmds8=(rules plan)
-  local cmds9=(rules apply)
-  local cmds10=(rules export)
-  local cmds11=(rules test)
-  local cmds12=(rules graph)
-  local cmds13=(dlq list)
-  local cmds14=(dlq peek)
-  local cmds15=(dlq redrive)
-  local cmds16=(dlq export)
-  local cmds17=(dlq purge)
-  local cmds18=(audit show)
-  local cmds19=(audit list)
-  local cmds20=(audit stats)
-  local cmds21=(audit reconcile)
-  local cmds22=(cost report)
-  local cmds23=(local up)
-  local cmds24=(local down)
-  local cmds25=(local status)
+  local cmds7=(help)
+  local cmds8=(rules validate)
+  local cmds9=(rules plan)
+  local cmds10=(rules apply)
+  local cmds11=(rules export)
+  local cmds12=(rules test)
+  local cmds13=(rules graph)
+  local cmds14=(dlq list)
+  local cmds15=(dlq peek)
+  local cmds16=(dlq redrive)
+  local cmds17=(dlq export)
+  local cmds18=(dlq purge)
+  local cmds19=(audit show)
+  local cmds20=(audit list)
+  local cmds21=(audit stats)
+  local cmds22=(audit reconcile)
+  local cmds23=(cost report)
+  local cmds24=(local up)
+  local cmds25=(local down)
+  local cmds26=(local status)
 
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_s3proc_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_s3proc_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_cost_report; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_list; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_audit_show; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_rules_graph; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_rules_test; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_rules_export; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_s3proc_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_s3proc_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_s3proc_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_s3proc_cost_report; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_s3proc_audit_reconcile; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_s3proc_audit_stats; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_s3proc_audit_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_s3proc_audit_show; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_s3proc_dlq_purge; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_s3proc_dlq_export; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_s3proc_dlq_redrive; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_s3proc_dlq_peek; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_s3proc_dlq_list; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_s3proc_rules_graph; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_s3proc_rules_test; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_s3proc_rules_export; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_s3proc_rules_apply; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_s3proc_rules_plan; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_s3proc_rules_validate; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_s3proc_help; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_s3proc_demo; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_s3proc_local; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_s3proc_status; return $?; fi
@@ -246,7 +249,7 @@ function _picocli_s3proc() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="rules dlq audit cost status local demo"
+  local commands="rules dlq audit cost status local demo help"
   local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -557,6 +560,45 @@ function _picocli_s3proc_demo() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--profile')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--endpoint-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_s3proc_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--local' '--no-color' '-v' '--verbose' '-q' '--quiet'"
+  local arg_opts="'--profile' '--region' '--endpoint-url' '-o' '--output'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '--profile')
       return
       ;;

@@ -24,7 +24,8 @@ import picocli.CommandLine.Mixin;
       CostCommand.class,
       StatusCommand.class,
       LocalCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      HelpCommand.class
     },
     footer = {
       "",

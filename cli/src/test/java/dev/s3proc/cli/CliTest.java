@@ -160,4 +160,39 @@ class CliTest {
         .isEqualTo(Completions.bash());
     assertThat(Files.readString(Path.of("../completions/_s3proc"))).isEqualTo(Completions.zsh());
   }
+
+  /** s3proc help COMMAND: the man page as text when piped (man is a README prerequisite). */
+  @Test
+  void helpShowsACommandsManPage() {
+    Cli cli = new Cli().env("S3PROC_HOME", "..");
+    Cli.Result page = cli.run("help", "rules", "plan");
+    assertThat(page.exitCode()).as(page.toString()).isZero();
+    assertThat(page.out()).contains("S3PROC-RULES-PLAN(1)", "NAME", "--detailed-exitcode");
+    Cli.Result unknown = cli.run("help", "rules", "plna");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains("'plna' is not a command of s3proc rules (did you mean plan?)");
+  }
+
+  /** A man page per command, rendered from the picocli model, committed beside the completions. */
+  @Test
+  void manPagesAreCurrent() throws IOException {
+    java.util.Map<String, String> pages = ManPages.asciidoc();
+    try (var files = Files.list(Path.of("../completions/man/man1"))) {
+      assertThat(files.map(f -> f.getFileName().toString().replaceFirst("\\.1$", "")))
+          .as(
+              "completions/man/ is stale: regenerate with ./mvnw -q -pl cli -am -Pmanpages test-compile")
+          .containsExactlyInAnyOrderElementsOf(pages.keySet());
+    }
+    assertThat(pages).containsKeys("s3proc", "s3proc-rules-plan", "s3proc-rules-graph");
+    try (org.asciidoctor.Asciidoctor asciidoctor = org.asciidoctor.Asciidoctor.Factory.create()) {
+      for (var page : pages.entrySet()) {
+        assertThat(Files.readString(Path.of("../completions/man/man1/" + page.getKey() + ".1")))
+            .as(
+                page.getKey()
+                    + ".1 is stale: regenerate with ./mvnw -q -pl cli -am -Pmanpages test-compile")
+            .isEqualTo(ManPages.troff(asciidoctor, page.getValue()));
+      }
+    }
+  }
 }

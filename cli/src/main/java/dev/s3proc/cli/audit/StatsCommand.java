@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
     description = {
       "Success rate and upload-to-done latency, by workflow, against the targets.",
       "Files, success rate, latency p50/p95/p99/max and attempts per file; the targets "
-          + "are done within 30 s (p99) and over 99.5 % success."
+          + "are done within 30 s (p99) and over 99.5 %% success."
     })
 public class StatsCommand implements Callable<Integer> {
   @Mixin WindowOptions time;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "Is the pipeline healthy? One screen: per workflow the files, success rate, upload-to-done "
           + "p50/p99 and cost per file; per queue its depth, oldest message and DLQ; the alarms "
           + "in ALARM.",
-      "Exits 1 when a target is missed (p99 over 30 s, success under 99.5 %, cost over the "
+      "Exits 1 when a target is missed (p99 over 30 s, success under 99.5 %%, cost over the "
           + "budget, an alarm firing, a queue missing), so it can gate a deploy. Reads the trail's "
           + "time index, GetQueueAttributes and DescribeAlarms: never a Scan."
     })
