@@ -58,7 +58,7 @@ public record ComplianceVerdict(Status status, List<String> reasons) {
   /** For personal data: the counts per type ({@code 3 EMAIL, 1 CARD}). */
   private static String summary(Answer a) {
     List<String> counts = new ArrayList<>();
-    a.details()
+    new java.util.TreeMap<>(a.details()) // by type, whatever order the details came in
         .forEach(
             (k, v) -> {
               if (k.startsWith("pii.")) {
