@@ -131,6 +131,24 @@ class CliTest {
         .endsWith(",uploads/videos/,,workflow video\n")
         .startsWith("RULE,EVENTS,PREFIX,SUFFIX,TARGET\nprocess-videos,");
 
+    Cli.Result compliance =
+        cli.run(
+            "rules",
+            "test",
+            "-f",
+            "../config/pipeline.yaml",
+            "--bucket",
+            "terminus-uploads",
+            "--key",
+            "uploads/compliance/customers.csv",
+            "-o",
+            "csv");
+    assertThat(compliance.out())
+        .as("a fan-out topic with the queues it delivers to")
+        .endsWith(
+            ",uploads/compliance/,,\"topic compliance-fanout -> compliance-scan,"
+                + " compliance-validation, compliance-pii (fan-out)\"\n");
+
     Cli.Result none =
         cli.run(
             "rules",

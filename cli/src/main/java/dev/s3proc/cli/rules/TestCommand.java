@@ -97,7 +97,7 @@ public class TestCommand implements Callable<Integer> {
             .map(
                 r ->
                     new FiredRule(
-                        r.id(), r.events(), r.prefix(), r.suffix(), r.target().toString()))
+                        r.id(), r.events(), r.prefix(), r.suffix(), target(config, r.target())))
             .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
     // a workflow rule fires through the bucket's EventBridge events
     b.workflowRules().stream()
@@ -112,5 +112,14 @@ public class TestCommand implements Callable<Integer> {
       ctx.out().info("no rule fires for " + event + " on s3://" + bucket + "/" + key);
     }
     return 0;
+  }
+
+  /** The rule's target; a fan-out topic with the queues it delivers to. */
+  private static String target(PipelineConfig config, PipelineConfig.Target t) {
+    PipelineConfig.Topic fanOut =
+        t.type() == PipelineConfig.TargetType.TOPIC ? config.topics().get(t.name()) : null;
+    return fanOut == null
+        ? t.toString()
+        : t + " -> " + String.join(", ", fanOut.subscribers()) + " (fan-out)";
   }
 }
