@@ -159,6 +159,50 @@ class ScanHandlerIT {
         .containsEntry("signature", "S3proc.Test.Marker.UNOFFICIAL");
   }
 
+  /**
+   * An infected upload is tagged, copied to the quarantine and removed; a later delivery of its
+   * event (the retry of an attempt killed after the move, before it recorded the verdict) finds it
+   * gone and reads the verdict back from the quarantined copy: INFECTED, never GONE or CLEAN.
+   */
+  @Test
+  void anInfectedUploadIsQuarantinedAndARetryAfterTheMoveStillSaysInfected() throws Exception {
+    h.s3.createBucket(r -> r.bucket("terminus-quarantine"));
+    Map<String, String> env = new HashMap<>(h.env(true));
+    env.put("CLAMD_ADDRESS", "tcp://127.0.0.1:" + port);
+    env.put("QUARANTINE_BUCKET", "terminus-quarantine");
+    env.put("QUARANTINE_PREFIX", "infected/");
+    ScanHandler handler = new ScanHandler(env);
+    String key = "uploads/compliance/invoice.txt";
+    byte[] bytes = EICAR.getBytes(StandardCharsets.US_ASCII);
+    String etag = h.put(key, bytes);
+    h.invoke(handler, h.event("sqs-sns-wrapped.json", key, bytes.length, etag));
+    AuditRecord first = h.history(key).get(0);
+    assertThat(first.metadata())
+        .containsEntry("scanVerdict", "INFECTED")
+        .containsEntry("originalRemoved", "true")
+        .containsKey("quarantinedTo");
+    String copy = "infected/" + HandlerHarness.BUCKET + "/" + key;
+    assertThat(h.s3.getObjectTagging(r -> r.bucket("terminus-quarantine").key(copy)).tagSet())
+        .extracting(t -> t.key() + "=" + t.value())
+        .contains(
+            "s3proc-verdict=INFECTED",
+            "s3proc-signature=eicar.com.UNOFFICIAL",
+            "s3proc-source-etag=" + etag);
+    assertThat(h.s3.listObjectsV2(r -> r.bucket(HandlerHarness.BUCKET).prefix(key)).keyCount())
+        .isZero();
+
+    TimeUnit.MILLISECONDS.sleep(5); // another event: another sequencer
+    h.invoke(handler, h.event("sqs-sns-wrapped.json", key, bytes.length, etag));
+    AuditRecord again = h.history(key).get(0);
+    assertThat(again.attemptId()).isNotEqualTo(first.attemptId());
+    assertThat(again.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(again.metadata())
+        .containsEntry("scanVerdict", "INFECTED")
+        .containsEntry("signature", "eicar.com.UNOFFICIAL")
+        .containsEntry("note", "quarantined by an earlier attempt that did not record it");
+    assertThat(h.dlq()).isEmpty();
+  }
+
   @Test
   void pastTheScannersLimitIsUnscannableNeverClean() throws Exception {
     byte[] big = new byte[2 << 20]; // 2 MB of zeros: past clamd's StreamMaxLength of 1 MB
