@@ -17,6 +17,7 @@ for _ in $(seq 100); do curl -sf "$endpoint/moto-api/" >/dev/null && break; slee
 "$root/s3proc" --version >/dev/null   # builds the jar if needed, starts the class-data archive
 aws --endpoint-url "$endpoint" s3api create-bucket --bucket terminus-uploads >/dev/null
 aws --endpoint-url "$endpoint" s3api create-bucket --bucket terminus-processed >/dev/null
+aws --endpoint-url "$endpoint" s3api create-bucket --bucket terminus-quarantine >/dev/null
 "$root/s3proc" rules apply --yes -q -f "$root/config/pipeline.yaml" --endpoint-url "$endpoint" >/dev/null
 sleep 15   # let the background training run finish its archive
 

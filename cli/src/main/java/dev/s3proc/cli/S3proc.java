@@ -21,8 +21,7 @@ public final class S3proc {
         terminal
             ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
             : null;
-    int code =
-        CliFactory.create(new CliFactory.Io(out, err, in, System.getenv(), terminal)).execute(args);
+    int code = CliFactory.execute(new CliFactory.Io(out, err, in, System.getenv(), terminal), args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -1,12 +1,5 @@
 package dev.s3proc.cli;
 
-import dev.s3proc.cli.audit.AuditCommand;
-import dev.s3proc.cli.cost.CostCommand;
-import dev.s3proc.cli.demo.DemoCommand;
-import dev.s3proc.cli.dlq.DlqCommand;
-import dev.s3proc.cli.local.LocalCommand;
-import dev.s3proc.cli.rules.RulesCommand;
-import dev.s3proc.cli.status.StatusCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
@@ -17,16 +10,6 @@ import picocli.CommandLine.Mixin;
     versionProvider = S3procCommand.Version.class,
     description =
         "Run an event-driven S3 file-processing pipeline: notification rules, dead-letter queues, audit trail, cost.",
-    subcommands = {
-      RulesCommand.class,
-      DlqCommand.class,
-      AuditCommand.class,
-      CostCommand.class,
-      StatusCommand.class,
-      LocalCommand.class,
-      DemoCommand.class,
-      HelpCommand.class
-    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 AWS/runtime error, 2 usage error, 3 invalid configuration,",

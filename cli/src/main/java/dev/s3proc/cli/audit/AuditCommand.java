@@ -5,11 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "What happened to every file: the audit trail the handlers write.",
-    subcommands = {
-      ShowCommand.class,
-      AuditListCommand.class,
-      StatsCommand.class,
-      ReconcileCommand.class
-    })
+    description = "What happened to every file: the audit trail the handlers write.")
 public class AuditCommand {}

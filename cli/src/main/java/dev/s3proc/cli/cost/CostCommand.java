@@ -5,6 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cost",
     mixinStandardHelpOptions = true,
-    description = "What processing cost, per file, against a budget.",
-    subcommands = {ReportCommand.class})
+    description = "What processing cost, per file, against a budget.")
 public class CostCommand {}

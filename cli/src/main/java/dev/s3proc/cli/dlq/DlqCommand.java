@@ -5,12 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dlq",
     mixinStandardHelpOptions = true,
-    description = "See, inspect and redrive dead-letter queues without ever losing a message.",
-    subcommands = {
-      ListCommand.class,
-      PeekCommand.class,
-      RedriveCommand.class,
-      DlqExportCommand.class,
-      PurgeCommand.class
-    })
+    description = "See, inspect and redrive dead-letter queues without ever losing a message.")
 public class DlqCommand {}

@@ -1,6 +1,7 @@
 package dev.s3proc.cli.dlq;
 
 import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.cli.aws.Parallel;
 import dev.s3proc.core.event.S3EventParser;
 import dev.s3proc.core.event.S3ObjectEvent;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
@@ -42,59 +45,85 @@ public final class DlqInspector {
   public record Listing(List<DlqSummary> queues, String note) {}
 
   public Listing list() {
-    List<QueueRef> all = directory.all();
-    Map<String, List<QueueRef>> sources = QueueDirectory.sourcesByDlqArn(all);
-    Map<String, String> alarms = new LinkedHashMap<>();
-    String note = null;
-    boolean cloudWatch = true;
+    ExecutorService pool = Parallel.pool("s3proc-dlq", 8);
     try {
-      for (MetricAlarm a :
-          clients
-              .cloudWatch()
-              .describeAlarmsPaginator(r -> r.alarmNamePrefix("s3proc."))
-              .metricAlarms()) {
-        a.dimensions().stream()
-            .filter(d -> d.name().equals("QueueName"))
-            .findFirst()
-            .filter(d -> "ApproximateNumberOfMessagesVisible".equals(a.metricName()))
-            .ifPresent(d -> alarms.put(d.value(), a.stateValueAsString()));
+      // The alarms (a CloudWatch client of their own) are read while SQS lists the queues.
+      CompletableFuture<Map<String, String>> alarms =
+          CompletableFuture.supplyAsync(this::dlqAlarmStates, pool);
+      List<QueueRef> all = directory.all();
+      Map<String, List<QueueRef>> sources = QueueDirectory.sourcesByDlqArn(all);
+      Map<String, String> alarmStates;
+      String note = null;
+      try {
+        alarmStates = Parallel.join(alarms);
+      } catch (SdkException cause) {
+        alarmStates = null;
+        note =
+            "CloudWatch is not reachable ("
+                + firstLine(cause.getMessage())
+                + "): message ages come from a peek, alarm states are unknown";
       }
-    } catch (SdkException e) {
-      cloudWatch = false;
-      note =
-          "CloudWatch is not reachable ("
-              + firstLine(e.getMessage())
-              + "): message ages come from a peek, alarm states are unknown";
+      boolean cloudWatch = alarmStates != null;
+      Map<String, String> states = cloudWatch ? alarmStates : Map.of();
+      List<CompletableFuture<DlqSummary>> summaries = new ArrayList<>();
+      for (QueueRef q : all) {
+        List<QueueRef> from = sources.get(q.arn());
+        if (from != null) {
+          summaries.add(
+              CompletableFuture.supplyAsync(() -> summary(q, from, cloudWatch, states), pool));
+        }
+      }
+      List<DlqSummary> out = new ArrayList<>(summaries.stream().map(Parallel::join).toList());
+      out.sort(java.util.Comparator.comparing(DlqSummary::name));
+      return new Listing(out, note);
+    } finally {
+      pool.shutdownNow();
     }
-    List<DlqSummary> out = new ArrayList<>();
-    for (QueueRef q : all) {
-      List<QueueRef> from = sources.get(q.arn());
-      if (from == null) {
-        continue;
-      }
-      Long age = null;
-      String ageFrom = null;
-      if (cloudWatch) {
-        age = oldestAgeFromCloudWatch(q.name()).orElse(null);
-        ageFrom = age == null ? null : "cloudwatch";
-      }
-      if (age == null && q.visible() > 0) {
-        age = oldestAgeFromPeek(q).orElse(null);
-        ageFrom = age == null ? null : "peek";
-      }
-      out.add(
-          new DlqSummary(
-              q.name(),
-              q.url(),
-              q.visible(),
-              q.inFlight(),
-              age,
-              ageFrom,
-              from.stream().map(QueueRef::name).sorted().toList(),
-              alarms.get(q.name())));
+  }
+
+  /** Queue name to the state of its s3proc depth alarm. */
+  private Map<String, String> dlqAlarmStates() {
+    Map<String, String> alarms = new LinkedHashMap<>();
+    for (MetricAlarm a :
+        clients
+            .cloudWatch()
+            .describeAlarmsPaginator(r -> r.alarmNamePrefix("s3proc."))
+            .metricAlarms()) {
+      a.dimensions().stream()
+          .filter(d -> d.name().equals("QueueName"))
+          .findFirst()
+          .filter(d -> "ApproximateNumberOfMessagesVisible".equals(a.metricName()))
+          .ifPresent(d -> alarms.put(d.value(), a.stateValueAsString()));
     }
-    out.sort(java.util.Comparator.comparing(DlqSummary::name));
-    return new Listing(out, note);
+    return alarms;
+  }
+
+  /**
+   * One DLQ's row. An empty queue has no oldest message: CloudWatch is asked only when the queue
+   * holds messages (its last datapoints may still show ones already redriven), and a peek only when
+   * CloudWatch has no figure.
+   */
+  private DlqSummary summary(
+      QueueRef q, List<QueueRef> from, boolean cloudWatch, Map<String, String> alarms) {
+    Long age = null;
+    String ageFrom = null;
+    if (cloudWatch && q.visible() + q.inFlight() > 0) {
+      age = oldestAgeFromCloudWatch(q.name()).orElse(null);
+      ageFrom = age == null ? null : "cloudwatch";
+    }
+    if (age == null && q.visible() > 0) {
+      age = oldestAgeFromPeek(q).orElse(null);
+      ageFrom = age == null ? null : "peek";
+    }
+    return new DlqSummary(
+        q.name(),
+        q.url(),
+        q.visible(),
+        q.inFlight(),
+        age,
+        ageFrom,
+        from.stream().map(QueueRef::name).sorted().toList(),
+        alarms.get(q.name()));
   }
 
   private Optional<Long> oldestAgeFromCloudWatch(String queue) {

@@ -6,12 +6,5 @@ import picocli.CommandLine.Command;
     name = "local",
     mixinStandardHelpOptions = true,
     description =
-        "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.",
-    subcommands = {
-      UpCommand.class,
-      DownCommand.class,
-      StatusCommand.class,
-      RunnerCommand.class,
-      WorkerCommand.class
-    })
+        "The whole pipeline on this machine, on the moto AWS emulator bound to 127.0.0.1.")
 public class LocalCommand {}

@@ -1,6 +1,7 @@
 package dev.s3proc.cli.rules;
 
 import dev.s3proc.cli.aws.ClientFactory;
+import dev.s3proc.cli.aws.Parallel;
 import dev.s3proc.core.audit.AuditSchema;
 import dev.s3proc.core.config.Arn;
 import dev.s3proc.core.config.PipelineConfig;
@@ -14,9 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
@@ -46,14 +45,7 @@ public final class LiveStateReader {
    * needs a dozen or more. The first failure, if any, is rethrown as it was.
    */
   public LiveState read(PipelineConfig config) {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            8,
-            r -> {
-              Thread t = new Thread(r, "s3proc-read");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = Parallel.pool("s3proc-read", 8);
     try {
       CompletableFuture<String> account =
           CompletableFuture.supplyAsync(() -> clients.sts().getCallerIdentity().account(), pool);
@@ -164,14 +156,7 @@ public final class LiveStateReader {
 
   /** Waits for a read and rethrows its own exception, not a CompletionException around it. */
   private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return Parallel.join(future);
   }
 
   LiveState.Bucket bucket(String name) {

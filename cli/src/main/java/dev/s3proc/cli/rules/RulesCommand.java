@@ -7,13 +7,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "S3 bucket notification rules and workflow triggers from YAML, merged safely with the"
-            + " rules s3proc does not own.",
-    subcommands = {
-      ValidateCommand.class,
-      PlanCommand.class,
-      ApplyCommand.class,
-      ExportCommand.class,
-      TestCommand.class,
-      GraphCommand.class
-    })
+            + " rules s3proc does not own.")
 public class RulesCommand {}

@@ -43,14 +43,10 @@ public final class Cli {
     StringWriter err = new StringWriter();
     BufferedReader in = stdin == null ? null : new BufferedReader(new StringReader(stdin));
     int code =
-        CliFactory.create(
-                new CliFactory.Io(
-                    new PrintWriter(out, true),
-                    new PrintWriter(err, true),
-                    in,
-                    Map.copyOf(env),
-                    false))
-            .execute(args);
+        CliFactory.execute(
+            new CliFactory.Io(
+                new PrintWriter(out, true), new PrintWriter(err, true), in, Map.copyOf(env), false),
+            args);
     return new Result(code, out.toString(), err.toString());
   }
 }
