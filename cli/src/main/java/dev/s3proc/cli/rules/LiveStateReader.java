@@ -66,9 +66,11 @@ public final class LiveStateReader {
             config.quarantine().bucket(),
             name -> CompletableFuture.supplyAsync(() -> bucket(name), pool));
       }
+      CompletableFuture<Map<String, String>> listed =
+          CompletableFuture.supplyAsync(this::listedQueueUrls, pool);
       Map<String, CompletableFuture<LiveState.Queue>> queues = new LinkedHashMap<>();
       Set<String> byName = Names.queuesNamedIn(config, t -> !t.isArn());
-      byName.forEach(q -> queues.put(q, CompletableFuture.supplyAsync(() -> queue(q), pool)));
+      byName.forEach(q -> queues.put(q, listed.thenApplyAsync(urls -> queue(q, urls), pool)));
       CompletableFuture<LiveState.Table> table =
           CompletableFuture.supplyAsync(() -> table(config.audit().table()), pool);
       CompletableFuture<Map<String, LiveState.Alarm>> alarms =
@@ -76,7 +78,7 @@ public final class LiveStateReader {
 
       Names names = new Names(config, clients.partition(), join(account));
       for (String q : names.managedQueueNames()) {
-        queues.computeIfAbsent(q, name -> CompletableFuture.supplyAsync(() -> queue(name), pool));
+        queues.computeIfAbsent(q, name -> listed.thenApplyAsync(urls -> queue(name, urls), pool));
       }
       Map<String, CompletableFuture<LiveState.Topic>> topics = new LinkedHashMap<>();
       Map<String, CompletableFuture<LiveState.Function>> functions = new LinkedHashMap<>();
@@ -234,16 +236,38 @@ public final class LiveStateReader {
         id, type, arn, List.copyOf(new TreeSet<>(events)), prefix, suffix);
   }
 
+  /**
+   * Queue name to URL from one page of ListQueues: one request instead of a GetQueueUrl per queue.
+   * A queue not on it (created moments ago — the listing is eventually consistent — or past the
+   * first 1,000) is asked for by name.
+   */
+  private Map<String, String> listedQueueUrls() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String url : clients.sqs().listQueues(r -> r.maxResults(1000)).queueUrls()) {
+      urls.put(url.substring(url.lastIndexOf('/') + 1), url);
+    }
+    return urls;
+  }
+
   LiveState.Queue queue(String name) {
+    return queue(name, Map.of());
+  }
+
+  private LiveState.Queue queue(String name, Map<String, String> listed) {
     try {
-      String url = clients.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+      String url = listed.get(name);
+      if (url == null) {
+        url = clients.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+      }
+      String queueUrl = url;
       Map<String, String> attributes =
           new LinkedHashMap<>(
               clients
                   .sqs()
-                  .getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                  .getQueueAttributes(
+                      r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL))
                   .attributesAsStrings());
-      return new LiveState.Queue(name, url, attributes);
+      return new LiveState.Queue(name, queueUrl, attributes);
     } catch (QueueDoesNotExistException e) {
       return new LiveState.Queue(name, null, Map.of());
     }
