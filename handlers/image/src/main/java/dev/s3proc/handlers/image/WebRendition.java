@@ -53,15 +53,16 @@ final class WebRendition {
         image.getWidth() > SEARCH_WIDTH ? Thumbnailer.scale(image, SEARCH_WIDTH, false) : image;
     // What the highest quality reaches bounds the goal: a photo full of fine noise never reaches
     // the target, and chasing it only buys bytes (the goal is then 0.01 under the best reachable).
+    Ssim.Plane reference = Ssim.plane(probe);
     int top = QUALITIES.size() - 1;
     int bestAt = top;
-    double bestSsim = ssimAt(probe, QUALITIES.get(top));
+    double bestSsim = ssimAt(probe, reference, QUALITIES.get(top));
     double goal = Math.min(targetSsim, bestSsim - 0.01);
     int lo = 0;
     int hi = top - 1;
     while (lo <= hi) { // the lowest quality that reaches the goal
       int mid = (lo + hi) / 2;
-      double ssim = ssimAt(probe, QUALITIES.get(mid));
+      double ssim = ssimAt(probe, reference, QUALITIES.get(mid));
       if (ssim >= goal) {
         bestAt = mid;
         bestSsim = ssim;
@@ -83,8 +84,10 @@ final class WebRendition {
    * The SSIM a quality keeps, from a baseline encoding: progressive scans change only the order of
    * the same quantized coefficients, not the picture, and cost several times the time.
    */
-  private static double ssimAt(BufferedImage image, float quality) throws IOException {
-    return Ssim.of(image, ImageIO.read(new ByteArrayInputStream(jpeg(image, quality, false))));
+  private static double ssimAt(BufferedImage image, Ssim.Plane reference, float quality)
+      throws IOException {
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg(image, quality, false)));
+    return Ssim.of(reference, Ssim.plane(decoded));
   }
 
   /** A progressive JPEG with no metadata. */
