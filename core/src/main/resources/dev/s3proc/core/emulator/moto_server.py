@@ -11,8 +11,12 @@
 #    answering a compliance tally at once left one answer). DynamoDB serializes the writes to an
 #    item; here every write takes one lock (moto keeps its tables in memory: the lock costs nothing
 #    a test or the local stack would notice).
+# 5. Python's cyclic garbage collector walked moto's whole in-memory state (every object, item and
+#    message the pipeline made) ever more often as it grew: collections are made rarer, and what
+#    the server holds once started is left out of them.
 # Everything else is moto as installed.
 import copy
+import gc
 import functools
 import sys
 import threading
@@ -92,5 +96,8 @@ for _name in ("put_item", "update_item", "delete_item", "transact_write_items", 
         setattr(DynamoDBBackend, _name, _serialized(getattr(DynamoDBBackend, _name)))
 
 from moto.server import main  # noqa: E402
+
+gc.freeze()
+gc.set_threshold(50_000, 50, 100)
 
 sys.exit(main())
