@@ -341,6 +341,7 @@ public final class ClientFactory implements AutoCloseable {
       if (http == null) {
         http =
             UrlConnectionHttpClient.builder()
+                .tlsTrustManagersProvider(DeferredTrust::managers)
                 .connectionTimeout(java.time.Duration.ofSeconds(5))
                 .socketTimeout(java.time.Duration.ofSeconds(60))
                 .build();
