@@ -40,7 +40,7 @@ public final class CliFactory {
     return create(io, args).execute(args);
   }
 
-  private static CommandLine create(Io io, String[] branch) {
+  static CommandLine create(Io io, String[] branch) {
     GlobalOptions options = new GlobalOptions();
     LocalState state = LocalState.fromEnvironment(io.env());
     ClientFactory clients = new ClientFactory(options, state);
