@@ -74,7 +74,9 @@ public final class PipelineBenchmark {
         // spike meets a running pipeline, as on AWS, not JVMs still compiling their first files.
         upload(aws, photo, "warm-up", WARM_UP, rate);
         drain(aws, queue);
+        long workerPid = imageWorkerPid(local);
         double motoCpuBefore = cpuSeconds(motoPid);
+        double workerCpuBefore = cpuSeconds(workerPid);
         double[] loadBefore = loadAverage();
         Instant start = Instant.now();
         upload(aws, photo, "bench", n, rate);
@@ -82,6 +84,7 @@ public final class PipelineBenchmark {
         drain(aws, queue);
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         double motoCpu = cpuSeconds(motoPid) - motoCpuBefore;
+        double workerCpu = cpuSeconds(workerPid) - workerCpuBefore;
         double[] loadAfter = loadAverage();
         List<AuditRecord> all = List.of();
         for (int tries = 0; tries < 10; tries++) {
@@ -99,7 +102,8 @@ public final class PipelineBenchmark {
         System.out.printf(
             "round %d: uploaded in %.1f s, queue empty after %.1f s: %d succeeded, %d failed;"
                 + " p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (target p99 <= 5000 ms);"
-                + " load average %.2f before, %.2f after; moto %.1f CPU-s (%.0f%% of a core)%n",
+                + " load average %.2f before, %.2f after; moto %.1f CPU-s (%.0f%% of a core),"
+                + " the image worker %.1f CPU-s (%.0f ms a file)%n",
             round,
             uploadSeconds,
             seconds,
@@ -112,7 +116,9 @@ public final class PipelineBenchmark {
             loadBefore[0],
             loadAfter[0],
             motoCpu,
-            100 * motoCpu / seconds);
+            100 * motoCpu / seconds,
+            workerCpu,
+            1000 * workerCpu / n);
       }
     } finally {
       cli.run("local", "down");
@@ -170,6 +176,15 @@ public final class PipelineBenchmark {
         .map(AuditRecord::key)
         .distinct()
         .count();
+  }
+
+  /** The JVM the runner started for the image queue. */
+  private static long imageWorkerPid(LocalState local) {
+    return local.runner().orElseThrow().workers().stream()
+        .filter(w -> w.queue().equals("image-processing") && w.pid() != null)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no worker on image-processing"))
+        .pid();
   }
 
   /** A process's user and system CPU seconds, from /proc. */
