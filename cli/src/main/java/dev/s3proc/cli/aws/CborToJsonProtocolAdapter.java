@@ -113,7 +113,7 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
     return context.responseBody().map(CborToJsonProtocolAdapter::toCbor);
   }
 
-  private static byte[] toJson(RequestBody body) {
+  static byte[] toJson(RequestBody body) {
     try (InputStream in = body.contentStreamProvider().newStream()) {
       byte[] bytes = in.readAllBytes();
       if (bytes.length == 0) {
@@ -131,7 +131,7 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
     }
   }
 
-  private static InputStream toCbor(InputStream jsonStream) {
+  static InputStream toCbor(InputStream jsonStream) {
     try (jsonStream) {
       byte[] bytes = jsonStream.readAllBytes();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
