@@ -132,19 +132,24 @@ final class CborToJsonProtocolAdapter implements ExecutionInterceptor {
   }
 
   static InputStream toCbor(InputStream jsonStream) {
+    byte[] bytes;
     try (jsonStream) {
-      byte[] bytes = jsonStream.readAllBytes();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (JsonParser parser = JSON.createParser(bytes.length == 0 ? "{}".getBytes() : bytes);
-          CBORGenerator gen = CBOR.createGenerator(out)) {
-        for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-          write(gen, parser, token);
-        }
-      }
-      return new java.io.ByteArrayInputStream(out.toByteArray());
+      bytes = jsonStream.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonParser parser = JSON.createParser(bytes.length == 0 ? "{}".getBytes() : bytes);
+        CBORGenerator gen = CBOR.createGenerator(out)) {
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        write(gen, parser, token);
+      }
+    } catch (IOException | java.time.DateTimeException e) {
+      // Not moto's JSON (a proxy's error page, say): passed on as it came, so that the SDK
+      // reports the answer's HTTP status rather than this adapter's parse error.
+      return new java.io.ByteArrayInputStream(bytes);
+    }
+    return new java.io.ByteArrayInputStream(out.toByteArray());
   }
 
   /** One JSON token as CBOR; a timestamp member's value (or its array's elements) tagged. */

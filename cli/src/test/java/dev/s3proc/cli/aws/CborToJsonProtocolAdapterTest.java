@@ -61,6 +61,14 @@ class CborToJsonProtocolAdapterTest {
   }
 
   @Test
+  void anAnswerThatIsNotJsonPassesAsItCame() throws Exception {
+    // a proxy's error page: the SDK then reports the HTTP status, not a parse error of ours
+    String html = "<html>502 Bad Gateway</html>";
+    byte[] passed = CborToJsonProtocolAdapter.toCbor(stream(html)).readAllBytes();
+    assertEquals(html, new String(passed, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aCborRequestReachesMotoAsTheSameJson() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (CBORGenerator g = CBOR.createGenerator(out)) {
