@@ -9,7 +9,12 @@ endpoint="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_PAGER=""
 
-moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+# the moto `local up` and the tests start: moto_server with s3proc's fixes and tunes (README)
+if python3 -c 'import moto.server' 2>/dev/null; then
+  python3 "$root/core/src/main/resources/dev/s3proc/core/emulator/moto_server.py" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+else
+  moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+fi
 moto=$!
 trap 'kill $moto 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -sf "$endpoint/moto-api/" >/dev/null && break; sleep 0.1; done
