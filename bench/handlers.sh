@@ -5,7 +5,7 @@
 #   cold start: a new JVM to the first event processed, on moto, for each handler, beside
 #     its floor: a new JVM that builds one S3 client and gets one object, no s3proc code,
 #   and the size of each jar.
-# usage: bench/handlers.sh [RUNS]   (default 10)
+# usage: [JAVA=/path/to/bin/java] bench/handlers.sh [RUNS]   (default 10; the cold starts run on JAVA, default java on the PATH)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
@@ -70,7 +70,7 @@ cold_run() { # name jar handler key file -> ms, after checking the event SUCCEED
   printf '{"Records":[{"eventSource":"aws:s3","eventTime":"2026-11-28T10:00:00Z","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"terminus-uploads"},"object":{"key":"%s","size":%s,"eTag":"e","sequencer":"SEQ%s"}}}]}' \
     "$key" "$(stat -c %s "$file")" "$RANDOM$RANDOM" > "$work/event.json"
   start=$(date +%s%N)
-  out=$(JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" java -cp "$jar" \
+  out=$(JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" "${JAVA:-java}" -cp "$jar" \
     dev.s3proc.handlers.runtime.LocalInvoke "$handler" "$work/event.json" 2>/dev/null)
   echo $(( ($(date +%s%N) - start) / 1000000 ))
   grep -q SUCCEEDED <<<"$out" || { echo "cold start of $name did not succeed: $out" >&2; exit 1; }
@@ -78,7 +78,7 @@ cold_run() { # name jar handler key file -> ms, after checking the event SUCCEED
 floor_run() { # a new JVM, one S3 client, one GetObject: no s3proc code
   local start
   start=$(date +%s%N)
-  JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" java \
+  JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1" "${JAVA:-java}" \
     -cp handlers/image/target/s3proc-image-handler.jar:handlers/runtime/target/test-classes \
     dev.s3proc.handlers.runtime.ColdStartFloor terminus-uploads uploads/images/cold.png >/dev/null 2>&1
   echo $(( ($(date +%s%N) - start) / 1000000 ))
