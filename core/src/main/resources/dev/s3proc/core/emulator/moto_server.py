@@ -17,7 +17,7 @@
 # 6. Every request looked for its service among moto's modules by listing moto's package directory
 #    (~180 entries, a stat each), under the lock every request takes: a fifth to a half of moto's
 #    time under load, sampled. The list is read once; the directory does not change while it runs.
-# 7. Every request was logged, a formatted, coloured line per request (7-12 % of moto's CPU for a
+# 7. Every request was logged, a formatted, coloured line per request (6-12 % of moto's CPU for a
 #    file's requests, measured): the log keeps the requests that failed (4xx, 5xx) and moto's own
 #    errors, which are what its log is read for.
 # Everything else is moto as installed.
