@@ -1,8 +1,6 @@
 package dev.s3proc.cli.rules;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.s3proc.cli.rules.LiveState.Notification;
@@ -29,7 +27,6 @@ import java.util.TreeSet;
  * the same way, and the queues it creates; everything else is kept as it is.
  */
 public final class NotificationPlanner {
-  static final ObjectMapper JSON = new ObjectMapper();
 
   /** The seed's target: a file processed within 30 s of upload. */
   static final double OLDEST_AGE_THRESHOLD_SECONDS = 30;
@@ -103,14 +100,10 @@ public final class NotificationPlanner {
         desired.put("VisibilityTimeout", Long.toString(spec.visibilityTimeout().toSeconds()));
         desired.put("MessageRetentionPeriod", Long.toString(spec.retention().toSeconds()));
         if (spec.dlq() != null) {
-          desired.put(
-              "RedrivePolicy",
-              json(
-                  Map.of(
-                      "deadLetterTargetArn",
-                      names.queueArn(spec.dlq().name()),
-                      "maxReceiveCount",
-                      spec.dlq().maxReceiveCount())));
+          ObjectNode redrive = JsonTrees.NODES.objectNode();
+          redrive.put("deadLetterTargetArn", names.queueArn(spec.dlq().name()));
+          redrive.put("maxReceiveCount", spec.dlq().maxReceiveCount());
+          desired.put("RedrivePolicy", JsonTrees.write(redrive));
         }
       } else if (dlqOf != null) {
         desired.put("MessageRetentionPeriod", Long.toString(dlqOf.retention().toSeconds()));
@@ -131,11 +124,13 @@ public final class NotificationPlanner {
           desired.put("Policy", policy);
         }
       }
-      String redriveAllow =
-          sourcesByDlq.containsKey(name)
-              ? json(
-                  Map.of("redrivePermission", "byQueue", "sourceQueueArns", sourcesByDlq.get(name)))
-              : null;
+      String redriveAllow = null;
+      if (sourcesByDlq.containsKey(name)) {
+        ObjectNode allow = JsonTrees.NODES.objectNode();
+        allow.put("redrivePermission", "byQueue");
+        sourcesByDlq.get(name).forEach(allow.putArray("sourceQueueArns")::add);
+        redriveAllow = JsonTrees.write(allow);
+      }
       String kind = dlqOf != null ? "dlq" : "queue";
       if (current == null || !current.exists()) {
         Map<String, String> attributes = new LinkedHashMap<>(desired);
@@ -231,7 +226,7 @@ public final class NotificationPlanner {
 
   /** Lets one topic, and only it, send to a queue (aws:SourceArn). */
   private ObjectNode topicStatement(String topic, String queueArn) {
-    ObjectNode st = JSON.createObjectNode();
+    ObjectNode st = JsonTrees.NODES.objectNode();
     st.put("Sid", names.statementPrefix() + "topic." + topic);
     st.put("Effect", "Allow");
     st.putObject("Principal").put("Service", "sns.amazonaws.com");
@@ -745,7 +740,7 @@ public final class NotificationPlanner {
    * keys with this prefix and suffix (a wildcard when it has both).
    */
   public static String eventPattern(String bucket, PipelineConfig.WorkflowRule r) {
-    var root = JSON.createObjectNode();
+    var root = JsonTrees.NODES.objectNode();
     root.putArray("source").add("aws.s3");
     var types = root.putArray("detail-type");
     java.util.Set<String> seen = new java.util.LinkedHashSet<>();
@@ -765,11 +760,7 @@ public final class NotificationPlanner {
         key.put("wildcard", wildcardLiteral(r.prefix()) + "*" + wildcardLiteral(r.suffix()));
       }
     }
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonTrees.write(root);
   }
 
   // ---- notifications -------------------------------------------------------------------------
@@ -953,7 +944,7 @@ public final class NotificationPlanner {
       Set<String> buckets, String principal, String action, String resource) {
     List<ObjectNode> statements = new ArrayList<>();
     for (String bucket : buckets) {
-      ObjectNode st = JSON.createObjectNode();
+      ObjectNode st = JsonTrees.NODES.objectNode();
       st.put("Sid", names.statementId(bucket));
       st.put("Effect", "Allow");
       st.putObject("Principal").put("Service", principal);
@@ -976,12 +967,12 @@ public final class NotificationPlanner {
   private String mergePolicy(String livePolicy, List<ObjectNode> desired) {
     ObjectNode doc;
     if (livePolicy == null || livePolicy.isBlank()) {
-      doc = JSON.createObjectNode();
+      doc = JsonTrees.NODES.objectNode();
       doc.put("Version", "2012-10-17");
     } else {
       doc = (ObjectNode) tree(livePolicy);
     }
-    ArrayNode merged = JSON.createArrayNode();
+    ArrayNode merged = JsonTrees.NODES.arrayNode();
     List<JsonNode> ours = new ArrayList<>();
     JsonNode existing = doc.path("Statement");
     Iterable<JsonNode> statements =
@@ -998,7 +989,7 @@ public final class NotificationPlanner {
     }
     desired.forEach(merged::add);
     doc.set("Statement", merged);
-    return doc.toString();
+    return JsonTrees.write(doc);
   }
 
   private static String ownedSids(String policy) {
@@ -1021,31 +1012,23 @@ public final class NotificationPlanner {
   /** Numbers written as strings ("5") and as numbers (5) are the same to SQS. */
   private static JsonNode normalize(JsonNode node) {
     if (node.isObject()) {
-      ObjectNode copy = JSON.createObjectNode();
+      ObjectNode copy = JsonTrees.NODES.objectNode();
       node.fields().forEachRemaining(e -> copy.set(e.getKey(), normalize(e.getValue())));
       return copy;
     }
     if (node.isArray()) {
-      ArrayNode copy = JSON.createArrayNode();
+      ArrayNode copy = JsonTrees.NODES.arrayNode();
       node.forEach(n -> copy.add(normalize(n)));
       return copy;
     }
-    return node.isNumber() ? JSON.getNodeFactory().textNode(node.asText()) : node;
+    return node.isNumber() ? JsonTrees.NODES.textNode(node.asText()) : node;
   }
 
   static JsonNode tree(String json) {
     try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      return JSON.createObjectNode();
-    }
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+      return JsonTrees.read(json);
+    } catch (java.io.IOException e) {
+      return JsonTrees.NODES.objectNode();
     }
   }
 }
