@@ -2,6 +2,7 @@ package dev.s3proc.cli.rules;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ final class JsonTrees {
 
   private static JsonNode value(JsonParser p, JsonToken token) throws IOException {
     if (token == null) {
-      throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+      throw new JsonParseException(p, "unexpected end of input");
     }
     switch (token) {
       case START_OBJECT:
@@ -75,7 +76,7 @@ final class JsonTrees {
       case VALUE_NULL:
         return NODES.nullNode();
       default:
-        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + token);
+        throw new JsonParseException(p, "unexpected " + token);
     }
   }
 

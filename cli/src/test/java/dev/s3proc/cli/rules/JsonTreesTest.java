@@ -78,7 +78,13 @@ class JsonTreesTest {
   }
 
   static List<String> broken() {
-    return List.of("{\"a\":", "[1, 2", "{\"a\" 1}", "<html>502 Bad Gateway</html>");
+    return List.of(
+        "{\"a\":",
+        "[1, 2",
+        "{\"a\" 1}",
+        "<html>502 Bad Gateway</html>",
+        // deeper than jackson-core's nesting limit: refused, not a stack overflow
+        "[".repeat(100_000));
   }
 
   @org.junit.jupiter.api.Test
