@@ -53,6 +53,7 @@ export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SEC
 for _ in $(seq 100); do curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null && break; sleep 0.1; done
 aws s3api create-bucket --bucket terminus-uploads >/dev/null
 aws s3api create-bucket --bucket terminus-processed >/dev/null
+aws s3api create-bucket --bucket terminus-quarantine >/dev/null
 java -jar cli/target/s3proc.jar rules apply -q --yes -f config/pipeline.yaml >/dev/null
 python3 - "$work" <<'PY'
 import json, struct, sys, zlib

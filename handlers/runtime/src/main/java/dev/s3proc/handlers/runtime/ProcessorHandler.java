@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -37,9 +39,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The Lambda entry point every processor shares, for every routing pattern: an SQS batch (S3 events
  * inside, direct, SNS-wrapped or EventBridge-shaped; partial batch failures returned), a direct S3
  * invocation, an EventBridge or SNS invocation, and a Step Functions task input {@code {bucket,
- * key, versionId}}. Clients are built once per container, in the constructor.
+ * key, versionId}}. Clients are built once per container, in the constructor. Under SnapStart, the
+ * snapshot waits for the first event's classes and the processor's warm-up ({@link
+ * #beforeCheckpoint}).
  */
-public abstract class ProcessorHandler implements RequestStreamHandler {
+public abstract class ProcessorHandler implements RequestStreamHandler, Resource {
+  static {
+    // before anything else a handler does: the subclass's constructor, its processor's, the SDK's
+    FirstEventClasses.preload();
+  }
+
+  /** The longest a snapshot waits for the preloading and the warm-up. */
+  private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(30);
+
   private final Processor processor;
   private final HandlerConfig config;
   private final S3Client s3;
@@ -47,6 +59,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
   private final AttemptRunner runner;
   private final Telemetry telemetry;
   private final java.util.function.Supplier<WorkflowTasks> sfn;
+  private final Thread warmUp;
 
   protected ProcessorHandler(Processor processor) {
     this(processor, System.getenv());
@@ -56,7 +69,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     this.processor = processor;
     this.config = HandlerConfig.fromEnvironment(env);
     this.telemetry = new Telemetry(System.out, processor.name());
-    warmUp(processor, telemetry);
+    this.warmUp = warmUp(processor, telemetry);
     var http = UrlConnectionHttpClient.create();
     // As AWS advises for Lambda: region and credentials straight from the environment Lambda sets,
     // rather than the default chains, which also look for profile files (slower cold start).
@@ -96,6 +109,33 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
                 memoize(() -> configure(SnsClient.builder(), http, region, credentials).build()),
                 config.resultsTopicArn(),
                 telemetry));
+    // Lambda calls beforeCheckpoint when SnapStart snapshots a published version.
+    Core.getGlobalContext().register(this);
+  }
+
+  /**
+   * SnapStart's hook, before the snapshot: waits (at most {@link #SNAPSHOT_WAIT} each) until the
+   * first event's classes are loaded and the processor has warmed up, so that a restored function
+   * starts with both done rather than finishing them during its first event.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    boolean loaded = FirstEventClasses.await(SNAPSHOT_WAIT);
+    warmUp.join(SNAPSHOT_WAIT.toMillis());
+    telemetry.log(
+        "INFO",
+        "ready for the snapshot",
+        Map.of(
+            "classesLoaded", String.valueOf(loaded),
+            "warmedUp", String.valueOf(!warmUp.isAlive()),
+            "waitedMs", String.valueOf((System.nanoTime() - start) / 1_000_000)));
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the url-connection client opens its connections per request
   }
 
   private static <
@@ -115,8 +155,11 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
     return builder;
   }
 
-  /** Starts the processor's warm-up on a daemon thread; the handler never waits for it. */
-  private static void warmUp(Processor processor, Telemetry telemetry) {
+  /**
+   * Starts the processor's warm-up on a daemon thread; an event never waits for it (a snapshot
+   * does).
+   */
+  private static Thread warmUp(Processor processor, Telemetry telemetry) {
     Thread warmUp =
         new Thread(
             () -> {
@@ -132,6 +175,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler {
             "s3proc-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
+    return warmUp;
   }
 
   private static <T> java.util.function.Supplier<T> memoize(
