@@ -135,7 +135,7 @@ public abstract class ProcessorHandler implements RequestStreamHandler, Resource
 
   @Override
   public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the url-connection client opens its connections per request
+    // nothing to renew: no request is made before the snapshot, so no connection is open in it
   }
 
   private static <
