@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,6 +287,68 @@ class RulesIT {
     assertThat(aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions())
         .extracting(x -> x.endpoint().replaceAll(".*:", ""))
         .containsExactlyInAnyOrder("audit-tap", "compliance-scan", "compliance-validation");
+  }
+
+  /**
+   * Someone edits a condition in s3proc's statement of a queue policy and adds a statement of their
+   * own: the plan names the statement and shows the condition as it is and as it will be; apply
+   * restores s3proc's statement and keeps theirs.
+   */
+  @Test
+  void anEditedQueuePolicyStatementIsShownFieldByFieldAndAForeignStatementSurvives()
+      throws IOException {
+    createBuckets();
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+    String url = aws.sqs().getQueueUrl(r -> r.queueName("document-processing")).queueUrl();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var policy =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(
+                aws.sqs()
+                    .getQueueAttributes(
+                        r -> r.queueUrl(url).attributeNames(QueueAttributeName.POLICY))
+                    .attributesAsStrings()
+                    .get("Policy"));
+    var statements = (com.fasterxml.jackson.databind.node.ArrayNode) policy.get("Statement");
+    var ours = (com.fasterxml.jackson.databind.node.ObjectNode) statements.get(0);
+    String sid = ours.get("Sid").asText();
+    assertThat(sid).startsWith("s3proc.");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) ours.get("Condition").get("StringEquals"))
+        .put("aws:SourceAccount", "999999999999");
+    statements
+        .addObject()
+        .put("Sid", "audit-team-reads")
+        .put("Effect", "Allow")
+        .put("Action", "sqs:GetQueueAttributes")
+        .put("Resource", "*")
+        .putObject("Principal")
+        .put("AWS", "arn:aws:iam::123456789012:root");
+    String edited = json.writeValueAsString(policy);
+    aws.sqs()
+        .setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(Map.of("Policy", edited)));
+
+    Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(4);
+    assertThat(plan.out())
+        .contains(
+            "~ update queue document-processing",
+            "Policy: statement "
+                + sid
+                + ": Condition.StringEquals.aws:SourceAccount \"999999999999\" ->"
+                + " \"123456789012\"")
+        .doesNotContain("ArnLike", "audit-team-reads");
+
+    assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
+    String after =
+        aws.sqs()
+            .getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.POLICY))
+            .attributesAsStrings()
+            .get("Policy");
+    assertThat(after)
+        .contains("audit-team-reads", "\"123456789012\"")
+        .doesNotContain("999999999999");
+    assertThat(s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode").exitCode())
+        .isZero();
   }
 
   @Test
