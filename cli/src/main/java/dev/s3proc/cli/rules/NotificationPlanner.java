@@ -364,12 +364,18 @@ public final class NotificationPlanner {
               statements(e.getValue(), "s3.amazonaws.com", "SNS:Publish", arn));
       if (policy != null
           && (topic == null || topic.policy() == null || !sameJson(topic.policy(), policy))) {
+        List<String> edited =
+            topic == null || topic.policy() == null
+                ? List.of()
+                : statementDifferences(topic.policy(), policy);
         changes.add(
             new Change(
                 topic != null && topic.exists() ? Action.UPDATE : Action.CREATE,
                 "topic-policy",
                 arn.substring(arn.lastIndexOf(':') + 1),
-                List.of("allow S3 to publish from " + String.join(", ", e.getValue())),
+                edited.isEmpty()
+                    ? List.of("allow S3 to publish from " + String.join(", ", e.getValue()))
+                    : edited,
                 new Plan.SetTopicPolicy(arn, policy)));
       }
     }

@@ -326,6 +326,17 @@ class RulesIT {
     String edited = json.writeValueAsString(policy);
     aws.sqs()
         .setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(Map.of("Policy", edited)));
+    // and the same edit in the fan-out topic's policy
+    String topicArn = "arn:aws:sns:us-east-1:123456789012:compliance-fanout";
+    String topicPolicy =
+        aws.sns()
+            .getTopicAttributes(r -> r.topicArn(topicArn))
+            .attributes()
+            .get("Policy")
+            .replace("\"123456789012\"", "\"999999999999\"");
+    aws.sns()
+        .setTopicAttributes(
+            r -> r.topicArn(topicArn).attributeName("Policy").attributeValue(topicPolicy));
 
     Cli.Result plan = s3proc("rules", "plan", "-f", PIPELINE.toString(), "--detailed-exitcode");
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(4);
@@ -336,7 +347,10 @@ class RulesIT {
                 + sid
                 + ": Condition.StringEquals.aws:SourceAccount \"999999999999\" ->"
                 + " \"123456789012\"")
-        .doesNotContain("ArnLike", "audit-team-reads");
+        .contains(
+            "~ update topic-policy compliance-fanout",
+            "Condition.StringEquals.aws:SourceAccount \"999999999999\" -> \"123456789012\"")
+        .doesNotContain("ArnLike", "audit-team-reads", "allow S3 to publish from");
 
     assertThat(s3proc("rules", "apply", "-f", PIPELINE.toString(), "--yes").exitCode()).isZero();
     String after =
