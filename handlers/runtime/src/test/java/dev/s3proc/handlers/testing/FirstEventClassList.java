@@ -54,6 +54,7 @@ public final class FirstEventClassList {
     Path dir = Files.createTempDirectory("s3proc-first-event");
     Path event = dir.resolve("event.json");
     Path log = dir.resolve("classes.log");
+    Path out = dir.resolve("output.txt");
     Files.writeString(
         event,
         """
@@ -78,7 +79,8 @@ public final class FirstEventClassList {
                 "dev.s3proc.handlers.runtime.LocalInvoke",
                 handler,
                 event.toString())
-            .redirectErrorStream(true);
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     Map<String, String> child = pb.environment();
     child.remove("JAVA_TOOL_OPTIONS");
     child.putAll(env);
@@ -86,15 +88,22 @@ public final class FirstEventClassList {
     child.put("AWS_SECRET_ACCESS_KEY", "s3proc-test");
     child.put("AWS_REGION", "us-east-1");
     Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the first event's JVM ended").isTrue();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(out);
+    assertThat(p.isAlive()).as("the first event's JVM still running after 60 s").isFalse();
     assertThat(output).as("the first event, from the jar " + jar).contains("\"SUCCEEDED\"");
+    List<String> lines = Files.readAllLines(log);
+    for (Path f : List.of(event, log, out, dir)) {
+      Files.deleteIfExists(f);
+    }
 
     Set<String> classes = new LinkedHashSet<>();
     Map<String, Long> threads = new HashMap<>();
     long main = -1;
     String jarSource = "file:" + jar.toAbsolutePath();
-    for (String line : Files.readAllLines(log)) {
+    for (String line : lines) {
       Matcher m = LOADED.matcher(line);
       if (!m.find() || !m.group(3).equals(jarSource)) {
         continue;
