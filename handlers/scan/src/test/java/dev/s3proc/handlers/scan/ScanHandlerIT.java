@@ -8,11 +8,8 @@ import dev.s3proc.handlers.testing.HandlerHarness;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
@@ -24,10 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scan handler against the real ClamAV engine: a clamd of the test's own (Debian's
- * clamav-daemon; .ci/run installs it) on a free port, with a signature database made here — the
- * official one cannot be downloaded on these machines: EICAR's MD5 (sigtool --md5) and a body
- * signature of a marker string.
+ * The scan handler against the real ClamAV engine: a clamd of the test's own ({@link TestClamd})
+ * with a signature database made here: EICAR's MD5 and a body signature of a marker string.
  */
 class ScanHandlerIT {
   /** The EICAR anti-virus test file, built from two halves so this source is not itself one. */
@@ -37,72 +32,18 @@ class ScanHandlerIT {
   static final String MARKER = "S3PROC-TEST-MARKER-7F3A";
 
   @TempDir static Path dir;
-  static Process clamd;
-  static int port;
+  static TestClamd clamd;
   HandlerHarness h;
 
   @BeforeAll
   static void startClamd() throws Exception {
-    Path exe = Path.of("/usr/sbin/clamd");
-    assertThat(exe)
-        .as("clamd is installed (apt-get install clamav clamav-daemon; .ci/run installs it)")
-        .isExecutable();
-    Path db = Files.createDirectories(dir.resolve("db"));
-    Path eicar = dir.resolve("eicar.com");
-    Files.writeString(eicar, EICAR, StandardCharsets.US_ASCII);
-    Process sigtool =
-        new ProcessBuilder("sigtool", "--md5", eicar.toString())
-            .redirectOutput(db.resolve("s3proc-test.hdb").toFile())
-            .start();
-    assertThat(sigtool.waitFor()).isZero();
-    Files.writeString(
-        db.resolve("s3proc-test.ndb"),
-        "S3proc.Test.Marker:0:*:"
-            + HexFormat.of().formatHex(MARKER.getBytes(StandardCharsets.US_ASCII))
-            + "\n");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path conf = dir.resolve("clamd.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "Foreground yes",
-            "TCPSocket " + port,
-            "TCPAddr 127.0.0.1",
-            "DatabaseDirectory " + db,
-            "LogFile " + dir.resolve("clamd.log"),
-            "PidFile " + dir.resolve("clamd.pid"),
-            "StreamMaxLength 1M",
-            "AlertEncrypted yes",
-            ""));
-    clamd =
-        new ProcessBuilder(exe.toString(), "--config-file=" + conf)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("clamd.out").toFile())
-            .start();
-    Clamd client = new Clamd("tcp://127.0.0.1:" + port, Duration.ofSeconds(5));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        client.version();
-        return;
-      } catch (java.io.IOException e) {
-        if (System.nanoTime() > deadline || !clamd.isAlive()) {
-          throw new AssertionError(
-              "clamd did not start: " + Files.readString(dir.resolve("clamd.out")), e);
-        }
-        Thread.sleep(200);
-      }
-    }
+    clamd = TestClamd.start(dir);
   }
 
   @AfterAll
   static void stopClamd() throws Exception {
     if (clamd != null) {
-      clamd.destroy();
-      clamd.waitFor(10, TimeUnit.SECONDS);
+      clamd.stop();
     }
   }
 
@@ -113,7 +54,7 @@ class ScanHandlerIT {
 
   ScanHandler handler(long maxBytes) {
     Map<String, String> env = new HashMap<>(h.env(true));
-    env.put("CLAMD_ADDRESS", "tcp://127.0.0.1:" + port);
+    env.put("CLAMD_ADDRESS", clamd.address());
     env.put("SCAN_MAX_BYTES", Long.toString(maxBytes));
     return new ScanHandler(env);
   }
@@ -168,7 +109,7 @@ class ScanHandlerIT {
   void anInfectedUploadIsQuarantinedAndARetryAfterTheMoveStillSaysInfected() throws Exception {
     h.s3.createBucket(r -> r.bucket("terminus-quarantine"));
     Map<String, String> env = new HashMap<>(h.env(true));
-    env.put("CLAMD_ADDRESS", "tcp://127.0.0.1:" + port);
+    env.put("CLAMD_ADDRESS", clamd.address());
     env.put("QUARANTINE_BUCKET", "terminus-quarantine");
     env.put("QUARANTINE_PREFIX", "infected/");
     ScanHandler handler = new ScanHandler(env);
