@@ -32,20 +32,19 @@ final class FirstEventClasses {
 
   private FirstEventClasses() {}
 
-  /** Starts loading the listed classes, once per JVM; does nothing when the jar has no list. */
+  /**
+   * Starts loading the listed classes, once per JVM. The list is read on the loading thread too,
+   * off the handler's path; without a list the thread ends at once.
+   */
   static synchronized void preload() {
     if (loader != null || "false".equals(System.getProperty(SWITCH))) {
       return;
     }
     ClassLoader classes = FirstEventClasses.class.getClassLoader();
-    List<String> names = read(classes);
-    if (names.isEmpty()) {
-      return;
-    }
     loader =
         new Thread(
             () -> {
-              for (String name : names) {
+              for (String name : read(classes)) {
                 try {
                   Class.forName(name, false, classes);
                 } catch (ClassNotFoundException | LinkageError e) {

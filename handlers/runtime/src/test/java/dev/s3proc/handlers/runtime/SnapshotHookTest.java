@@ -59,19 +59,22 @@ class SnapshotHookTest {
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(warmedUp).as("still warming up when the snapshot is asked for").isFalse();
 
-    Thread releaser =
-        new Thread(
+    // the snapshot is asked for while the warm-up is still running: it must wait for it
+    java.util.concurrent.CompletableFuture<Void> snapshot =
+        java.util.concurrent.CompletableFuture.runAsync(
             () -> {
               try {
-                Thread.sleep(300);
+                handler.beforeCheckpoint(null);
               } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
               }
-              release.countDown();
             });
-    releaser.start();
-    handler.beforeCheckpoint(null);
-
+    assertThat(snapshot)
+        .as("the snapshot taken while the warm-up runs")
+        .failsWithin(java.time.Duration.ofMillis(200))
+        .withThrowableOfType(java.util.concurrent.TimeoutException.class);
+    release.countDown();
+    snapshot.get(10, TimeUnit.SECONDS);
     assertThat(warmedUp).as("warmed up before the snapshot").isTrue();
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("ready for the snapshot")

@@ -3,12 +3,8 @@ package dev.s3proc.handlers.scan;
 import dev.s3proc.handlers.testing.FirstEventClassList;
 import dev.s3proc.handlers.testing.HandlerHarness;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scan jar's list of its first event's classes, which a cold start preloads (the scan function
@@ -16,25 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FirstEventClassesIT {
   static final byte[] NOTE = "nothing to see\n".getBytes(StandardCharsets.UTF_8);
-  @TempDir static Path dir;
-  static TestClamd clamd;
   final HandlerHarness h = new HandlerHarness();
   final FirstEventClassList list = new FirstEventClassList(h);
 
-  @BeforeAll
-  static void startClamd() throws Exception {
-    clamd = TestClamd.start(dir);
-  }
-
-  @AfterAll
-  static void stopClamd() throws Exception {
-    if (clamd != null) {
-      clamd.stop();
-    }
-  }
-
-  Map<String, String> env() {
-    return HandlerHarness.with(h.env(false), "CLAMD_ADDRESS", clamd.address());
+  Map<String, String> env() throws Exception {
+    return HandlerHarness.with(h.env(false), "CLAMD_ADDRESS", TestClamd.shared().address());
   }
 
   @Test

@@ -8,17 +8,13 @@ import dev.s3proc.handlers.testing.HandlerHarness;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scan handler against the real ClamAV engine: a clamd of the test's own ({@link TestClamd})
@@ -31,30 +27,16 @@ class ScanHandlerIT {
 
   static final String MARKER = "S3PROC-TEST-MARKER-7F3A";
 
-  @TempDir static Path dir;
-  static TestClamd clamd;
   HandlerHarness h;
-
-  @BeforeAll
-  static void startClamd() throws Exception {
-    clamd = TestClamd.start(dir);
-  }
-
-  @AfterAll
-  static void stopClamd() throws Exception {
-    if (clamd != null) {
-      clamd.stop();
-    }
-  }
 
   @BeforeEach
   void setUp() {
     h = new HandlerHarness();
   }
 
-  ScanHandler handler(long maxBytes) {
+  ScanHandler handler(long maxBytes) throws Exception {
     Map<String, String> env = new HashMap<>(h.env(true));
-    env.put("CLAMD_ADDRESS", clamd.address());
+    env.put("CLAMD_ADDRESS", TestClamd.shared().address());
     env.put("SCAN_MAX_BYTES", Long.toString(maxBytes));
     return new ScanHandler(env);
   }
@@ -109,7 +91,7 @@ class ScanHandlerIT {
   void anInfectedUploadIsQuarantinedAndARetryAfterTheMoveStillSaysInfected() throws Exception {
     h.s3.createBucket(r -> r.bucket("terminus-quarantine"));
     Map<String, String> env = new HashMap<>(h.env(true));
-    env.put("CLAMD_ADDRESS", clamd.address());
+    env.put("CLAMD_ADDRESS", TestClamd.shared().address());
     env.put("QUARANTINE_BUCKET", "terminus-quarantine");
     env.put("QUARANTINE_PREFIX", "infected/");
     ScanHandler handler = new ScanHandler(env);

@@ -13,14 +13,40 @@ import java.util.concurrent.TimeUnit;
 /**
  * A clamd of the tests' own (Debian's clamav-daemon; .ci/run installs it) on a free port, with a
  * signature database made here — the official one cannot be downloaded on these machines: EICAR's
- * MD5 (sigtool --md5) and a body signature of a marker string.
+ * MD5 (sigtool --md5) and a body signature of a marker string. One per test JVM, shared by the
+ * module's tests, stopped and its directory removed when the JVM exits.
  *
  * @param address what CLAMD_ADDRESS says to reach it
  */
 record TestClamd(Process process, String address) {
+  private static TestClamd shared;
+
+  /** The test JVM's clamd, started on first use. */
+  static synchronized TestClamd shared() throws Exception {
+    if (shared == null) {
+      Path dir = Files.createTempDirectory("s3proc-clamd");
+      shared = start(dir);
+      Process process = shared.process();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    process.destroy();
+                    try (var files = Files.walk(dir)) {
+                      process.waitFor(10, TimeUnit.SECONDS);
+                      files
+                          .sorted(java.util.Comparator.reverseOrder())
+                          .forEach(f -> f.toFile().delete());
+                    } catch (Exception e) {
+                      // a temporary directory left behind
+                    }
+                  }));
+    }
+    return shared;
+  }
 
   /** Starts clamd with the test signatures in {@code dir}; waits until it answers. */
-  static TestClamd start(Path dir) throws Exception {
+  private static TestClamd start(Path dir) throws Exception {
     Path exe = Path.of("/usr/sbin/clamd");
     assertThat(exe)
         .as("clamd is installed (apt-get install clamav clamav-daemon; .ci/run installs it)")
@@ -75,10 +101,5 @@ record TestClamd(Process process, String address) {
         Thread.sleep(200);
       }
     }
-  }
-
-  void stop() throws InterruptedException {
-    process.destroy();
-    process.waitFor(10, TimeUnit.SECONDS);
   }
 }
